@@ -1,0 +1,1 @@
+"""Kruzhok: a bot for reading circles."""

@@ -1,0 +1,108 @@
+"""`python -m bot run|validate ...`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import Config, load_config
+from bot.core.yamldoc import ProblemsError
+from bot.storage.migrate import MigrationError
+
+EXIT_PROBLEMS = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Kruzhok, a bot for reading circles"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the bot (the console adapter by default)")
+    run.add_argument("--config", type=Path, help="YAML config file (defaults when not given)")
+    run.add_argument("--user", help="console: who is typing")
+    run.add_argument("--moderator", action="store_true", help="console: the typing user moderates")
+
+    validate = sub.add_parser(
+        "validate", help="check a content folder and, when given, a config file"
+    )
+    validate.add_argument(
+        "path", nargs="?", type=Path, help="content folder (default: the config's, or content/)"
+    )
+    validate.add_argument("--config", type=Path, help="YAML config file to check too")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return cmd_validate(args.path, args.config)
+        config = load_config(args.config)
+        logging.basicConfig(
+            level=config.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        return asyncio.run(cmd_run(config, args.user, args.moderator))
+    except ProblemsError as exc:
+        print(f"error:\n{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except MigrationError as exc:
+        print(f"error: database: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def cmd_validate(path: Path | None, config_path: Path | None) -> int:
+    from bot.core.content_store import load_checked
+
+    problems = []
+    config = Config()
+    if config_path is not None:
+        try:
+            config = load_config(config_path)
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+    root = path or Path(config.content)
+    try:
+        library = load_checked(root)
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for book in library.books:
+        quotes = sum(len(c.quotes) for c in book.chapters)
+        items = sum(len(c.quiz) for c in book.chapters)
+        print(
+            f"{book.meta.id}: {len(book.chapters)} chapter(s), {quotes} quotes, {items} quiz items: OK"
+        )
+    if config_path is not None:
+        print(f"{config_path}: OK")
+    return 0
+
+
+async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.app import Adapter, build_app, run_until_done
+
+    app = await build_app(config)
+    adapters: list[Adapter] = []
+    if "console" in config.adapters:
+        adapters.append(ConsoleAdapter(app.engine, config.console, user=user, moderator=moderator))
+    main_task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, lambda: main_task.cancel() if main_task else None)
+    with contextlib.suppress(asyncio.CancelledError):
+        await run_until_done(app, adapters)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""A terminal chat standing for one channel of one group: the default adapter.
+
+Lines starting with / or ! are commands; other lines are ordinary messages in the channel
+(recorded as activity, never stored as text). When standard input is not a terminal, it
+reads one line at a time, so it can be scripted. Charts and files are saved under the
+configured output folder and their path is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.adapters.render_text import render_reply
+from bot.config import ConsoleConfig
+from bot.core.context import Caller, Place
+from bot.core.engine import Engine
+from bot.core.replies import Attachment, Reply
+
+PLATFORM = "console"
+
+
+class ConsoleAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: ConsoleConfig,
+        user: str | None = None,
+        moderator: bool = False,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.user = user or config.user
+        self.moderator = moderator
+        self.stdin = stdin if stdin is not None else sys.stdin
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.place = Place(PLATFORM, config.group, config.channel)
+        self.output_dir = Path(config.output_dir)
+        self._write_lock = asyncio.Lock()
+        engine.outbox.register(PLATFORM, self)
+
+    def caller(self, user: str | None = None, moderator: bool | None = None) -> Caller:
+        name = user or self.user
+        return Caller(
+            user_id=name,
+            display_name=name,
+            platform_moderator=self.moderator if moderator is None else moderator,
+        )
+
+    async def handle(
+        self, line: str, user: str | None = None, moderator: bool | None = None
+    ) -> str:
+        """One line typed by a member; returns what the console shows back ('' if nothing)."""
+        replies = await self.engine.on_message(self.caller(user, moderator), self.place, line)
+        if not replies:
+            return ""
+        return self.render(replies)
+
+    def render(self, replies: Sequence[Reply]) -> str:
+        parts = []
+        for reply in replies:
+            text = render_reply(reply)
+            for attachment in (reply.image, reply.file):
+                if attachment is not None:
+                    path = self.save(attachment)
+                    text += (
+                        f"\n[{'chart' if attachment is reply.image else 'file'} saved to {path}]"
+                    )
+            parts.append(text)
+        return "\n\n".join(parts)
+
+    def save(self, attachment: Attachment) -> Path:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", attachment.filename) or "attachment"
+        path = self.output_dir / safe
+        stem, suffix, n = path.stem, path.suffix, 1
+        while path.exists():
+            n += 1
+            path = self.output_dir / f"{stem}-{n}{suffix}"
+        path.write_bytes(attachment.data)
+        return path
+
+    async def post(self, place: Place, replies: Sequence[Reply]) -> None:
+        """Unprompted posts (daily quotes, timed quiz reveals) appear in the chat."""
+        await self.write(self.render(replies))
+
+    async def write(self, text: str) -> None:
+        if not text:
+            return
+        async with self._write_lock:
+            self.stdout.write(text + "\n\n")
+            self.stdout.flush()
+
+    async def run(self) -> None:
+        """Read lines until end of input (Ctrl-D) or /quit."""
+        interactive = self.stdin.isatty() and self.stdout.isatty()
+        if interactive:
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (line editing and history for input())
+            await self.write(
+                f"Kruzhok console: you are {self.user}"
+                f"{' (moderator)' if self.moderator else ''} in #{self.place.channel_id}. "
+                "Type /help for the commands, /quit or Ctrl-D to leave."
+            )
+        lines = _line_reader(self.stdin, interactive, f"{self.user}> ")
+        while True:
+            line = await lines.get()
+            if line is None:
+                return
+            line = line.strip()
+            if not line:
+                continue
+            if line.lower() in ("/quit", "/exit", "!quit", "!exit"):
+                return
+            await self.write(await self.handle(line))
+
+
+def _line_reader(stream: TextIO, interactive: bool, prompt: str) -> asyncio.Queue[str | None]:
+    """Read lines in a daemon thread (a blocked read must not hold up shutdown)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def reader() -> None:
+        try:
+            while True:
+                if interactive:
+                    try:
+                        line = input(prompt)
+                    except EOFError:
+                        break
+                else:
+                    line = stream.readline()
+                    if not line:
+                        break
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError, RuntimeError):
+            pass
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=reader, name="console-input", daemon=True).start()
+    return queue

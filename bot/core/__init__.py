@@ -1,0 +1,1 @@
+"""The platform-neutral core. Nothing here imports discord or nio."""

@@ -1,0 +1,83 @@
+"""Time is injected: core code asks a Clock, tests advance a FakeClock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+    async def sleep_until(self, when: datetime) -> None:
+        """Return once `now() >= when`."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep_until(self, when: datetime) -> None:
+        delay = (when - self.now()).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class FakeClock:
+    """A clock that only moves when a test says so. Sleepers wake when it passes their time."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware start")
+        self._now = start.astimezone(UTC)
+        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    async def sleep_until(self, when: datetime) -> None:
+        if when <= self._now:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sleepers.append((when, future))
+        await future
+
+    def set(self, when: datetime) -> None:
+        self._now = when.astimezone(UTC)
+        self._wake()
+
+    async def advance(self, delta: timedelta | float) -> None:
+        """Move time forward, wake the sleepers that are due and let them run."""
+        if not isinstance(delta, timedelta):
+            delta = timedelta(seconds=delta)
+        self._now += delta
+        self._wake()
+        await settle()
+
+    @property
+    def sleepers(self) -> int:
+        return sum(1 for _, f in self._sleepers if not f.done())
+
+    def _wake(self) -> None:
+        keep: list[tuple[datetime, asyncio.Future[None]]] = []
+        for when, future in self._sleepers:
+            if future.done():
+                continue
+            if when <= self._now:
+                future.set_result(None)
+            else:
+                keep.append((when, future))
+        self._sleepers = keep
+
+
+async def settle(rounds: int = 20) -> None:
+    """Yield to the event loop a few times so woken tasks run (this waits for no time)."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)

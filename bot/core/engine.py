@@ -1,0 +1,175 @@
+"""The engine: what adapters talk to. It parses commands, checks rights, runs handlers
+and records activity. It does no platform I/O of its own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.clock import Clock
+from bot.core.commands import (
+    Args,
+    Command,
+    CommandTable,
+    UsageError,
+    UserError,
+    parse_mapping,
+    parse_words,
+    split_words,
+)
+from bot.core.context import Caller, Place
+from bot.core.events import Activity, ActivityKind, ActivitySink
+from bot.core.outbox import Outbox
+from bot.core.replies import Reply, error
+
+log = logging.getLogger(__name__)
+
+PREFIXES = ("/", "!")
+
+
+@dataclass(frozen=True)
+class ModeratorPolicy:
+    """Who moderates, decided in the core.
+
+    A caller moderates when the adapter vouches for them (Discord permission, Matrix
+    power level, the console flag), or when config names their user id or a role of theirs.
+    """
+
+    users: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+
+    def is_moderator(self, caller: Caller, place: Place) -> bool:
+        if caller.platform_moderator:
+            return True
+        if caller.user_id in self.users or f"{place.platform}:{caller.user_id}" in self.users:
+            return True
+        return bool(self.roles.intersection(caller.roles))
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    caller: Caller
+    place: Place
+    is_moderator: bool
+    now: datetime
+    prefix: str
+    engine: Engine
+
+
+class Engine:
+    def __init__(
+        self,
+        table: CommandTable,
+        clock: Clock,
+        moderators: ModeratorPolicy | None = None,
+        sinks: Iterable[ActivitySink] = (),
+    ) -> None:
+        self.table = table
+        self.clock = clock
+        self.moderators = moderators or ModeratorPolicy()
+        self.sinks = list(sinks)
+        self.outbox = Outbox()
+
+    # -- activity ---------------------------------------------------------------------
+
+    def record(self, kind: ActivityKind, caller: Caller, place: Place) -> None:
+        activity = Activity(kind, place, caller.user_id, caller.display_name, self.clock.now())
+        for sink in self.sinks:
+            try:
+                sink.record(activity)
+            except Exception:
+                log.exception("activity sink %r failed", sink)
+
+    async def on_message(self, caller: Caller, place: Place, text: str) -> list[Reply] | None:
+        """A message in a channel: a command when it starts with / or !, else activity.
+
+        Returns the replies to a command, or None for an ordinary message. The text of an
+        ordinary message is never kept.
+        """
+        stripped = text.strip()
+        if stripped[:1] in PREFIXES and len(stripped) > 1 and not stripped[1:2].isspace():
+            return await self.run_line(caller, place, stripped[1:], prefix=stripped[0])
+        kind = ActivityKind.THREAD_REPLY if place.thread_id else ActivityKind.MESSAGE
+        self.record(kind, caller, place)
+        return None
+
+    def on_reaction(self, caller: Caller, place: Place) -> None:
+        self.record(ActivityKind.REACTION, caller, place)
+
+    # -- commands ---------------------------------------------------------------------
+
+    def context(self, caller: Caller, place: Place, prefix: str = "/") -> CommandContext:
+        return CommandContext(
+            caller=caller,
+            place=place,
+            is_moderator=self.moderators.is_moderator(caller, place),
+            now=self.clock.now(),
+            prefix=prefix,
+            engine=self,
+        )
+
+    async def run_line(
+        self, caller: Caller, place: Place, line: str, prefix: str = "/"
+    ) -> list[Reply]:
+        """Run a command line given without its prefix, e.g. "summary 15 long"."""
+        words = split_words(line)
+        command, rest = self.table.find(words)
+        if command is None:
+            return [self._unknown(words, prefix)]
+        return await self._run(
+            command, caller, place, prefix, lambda: parse_words(command, rest, prefix)
+        )
+
+    async def run_named(
+        self,
+        name: str,
+        caller: Caller,
+        place: Place,
+        options: Mapping[str, str | None],
+        prefix: str = "/",
+    ) -> list[Reply]:
+        """Run a command by name with raw option values (typed platforms)."""
+        command = self.table.get(name)
+        if command is None:
+            return [error(f"There is no command {name!r}.")]
+        return await self._run(
+            command, caller, place, prefix, lambda: parse_mapping(command, options, prefix)
+        )
+
+    async def _run(
+        self,
+        command: Command,
+        caller: Caller,
+        place: Place,
+        prefix: str,
+        parse: Callable[[], Args],
+    ) -> list[Reply]:
+        ctx = self.context(caller, place, prefix)
+        if command.moderator and not ctx.is_moderator:
+            return [error(f"Only moderators can use {prefix}{command.name}.")]
+        try:
+            args = parse()
+            result = await command.handler(ctx, args)
+        except UsageError as exc:
+            return [error(str(exc))]
+        except UserError as exc:
+            return [error(str(exc))]
+        except Exception:
+            log.exception("command %s failed", command.name)
+            return [
+                error(
+                    "Something went wrong with that command. It has been logged for the moderators."
+                )
+            ]
+        self.record(ActivityKind.COMMAND, caller, place)
+        return result if isinstance(result, list) else [result]
+
+    def _unknown(self, words: Sequence[str], prefix: str) -> Reply:
+        if words and words[0].lower() in self.table.groups():
+            group = words[0].lower()
+            names = sorted(c.usage(prefix) for c in self.table if c.name.startswith(group + " "))
+            return error(f"{prefix}{group} needs a subcommand:\n" + "\n".join(names))
+        shown = f"{prefix}{words[0]}" if words else prefix
+        return error(f"Unknown command {shown!r}. Type {prefix}help for the list.")

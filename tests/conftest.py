@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.clock import FakeClock
+from tests.harness import START, ConsoleBot, console_bot
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+async def console(tmp_path: Path, clock: FakeClock) -> AsyncIterator[ConsoleBot]:
+    async with console_bot(tmp_path, clock) as bot:
+        yield bot
