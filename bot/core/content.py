@@ -3,6 +3,7 @@
     content/<book>/book.yaml            id, title, author, language, source, notes
     content/<book>/chapters/<n>.yaml    number, title, summary, key_points, quotes, quiz,
                                         discussion, glossary, source_text (optional)
+    content/<book>/decks/<id>.yaml      id, title, quiz (optional named quiz decks)
 
 The models are strict: text fields refuse YAML's numbers and booleans instead of
 coercing them. `validate.py` checks what the schema alone cannot (quotes against their
@@ -127,6 +128,14 @@ class Chapter(Model):
     glossary: list[Term] = []
 
 
+class Deck(Model):
+    """A named list of quiz items outside the chapters (e.g. imported trivia lists)."""
+
+    id: Id
+    title: Text
+    quiz: list[QuizItem] = Field(min_length=1)
+
+
 class BookMeta(Model):
     id: Id
     title: Text
@@ -139,6 +148,13 @@ class BookMeta(Model):
 class Book(Model):
     meta: BookMeta
     chapters: list[Chapter]
+    decks: list[Deck] = []
+
+    def deck(self, deck_id: str) -> Deck | None:
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        return None
 
     def chapter(self, number: int) -> Chapter | None:
         for chapter in self.chapters:

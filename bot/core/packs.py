@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.core.content import Book, BookMeta, Chapter, Library
+from bot.core.content import Book, BookMeta, Chapter, Deck, Library
 from bot.core.yamldoc import Problem, ProblemsError, problems_from_validation, read_yaml
 
 
@@ -70,15 +70,30 @@ def load_book(folder: Path) -> Book:
             problems.append(
                 Problem(str(chapter_dir), None, "", f"chapter {number} appears {count} times")
             )
+    decks: list[Deck] = []
+    deck_dir = folder / "decks"
+    for path in sorted(deck_dir.glob("*.yaml")) if deck_dir.is_dir() else []:
+        try:
+            decks.append(load_deck(path))
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
     if problems or meta is None:
         raise ProblemsError(problems)
     chapters.sort(key=lambda c: c.number)
-    return Book(meta=meta, chapters=chapters)
+    return Book(meta=meta, chapters=chapters, decks=decks)
 
 
 def load_chapter(path: Path) -> Chapter:
     doc = read_yaml(path)
     try:
         return Chapter.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ProblemsError(problems_from_validation(exc, doc)) from None
+
+
+def load_deck(path: Path) -> Deck:
+    doc = read_yaml(path)
+    try:
+        return Deck.model_validate(doc.data)
     except ValidationError as exc:
         raise ProblemsError(problems_from_validation(exc, doc)) from None
