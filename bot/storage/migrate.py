@@ -38,11 +38,9 @@ def available(folder: Path | None = None) -> list[Migration]:
         if match:
             found.append(Migration(int(match.group(1)), name, sql))
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise MigrationError(
-                f"migration {migration.name} breaks the numbering (expected {expected:04d})"
-            )
+    for before, after in zip(found, found[1:], strict=False):
+        if before.version == after.version:
+            raise MigrationError(f"migrations {before.name} and {after.name} share a number")
     return found
 
 
