@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -36,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     validate.add_argument("--config", type=Path, help="YAML config file to check too")
 
+    discord_cmd = sub.add_parser("discord", help="Discord tools")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
+    sync = discord_sub.add_parser(
+        "sync", help="upload the slash commands now (globally, or to one guild: instant)"
+    )
+    sync.add_argument("--config", type=Path, help="YAML config file (defaults when not given)")
+    sync.add_argument("--guild", type=int, help="guild id (default: the config's dev_guild)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -46,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
+        if args.command == "discord":
+            return asyncio.run(cmd_discord_sync(config, args.guild))
         return asyncio.run(cmd_run(config, args.user, args.moderator))
     except ProblemsError as exc:
         print(f"error:\n{exc}", file=sys.stderr)
@@ -86,14 +97,74 @@ def cmd_validate(path: Path | None, config_path: Path | None) -> int:
     return 0
 
 
+def discord_token(config: Config) -> str | None:
+    """The bot token from the environment variable the config names; None (and a message)
+    when it is not set. The token itself is never printed or logged."""
+    token = os.environ.get(config.discord.token_env, "").strip()
+    if not token:
+        print(
+            f"error: the Discord adapter needs a bot token in the environment variable "
+            f"{config.discord.token_env} (see README, Discord).",
+            file=sys.stderr,
+        )
+        return None
+    return token
+
+
+async def cmd_discord_sync(config: Config, guild: int | None) -> int:
+    import discord
+
+    from bot.adapters.discord_commands import SlashCommands
+    from bot.adapters.discord_sync import sync_commands
+    from bot.app import build_app
+    from bot.storage.repos import SettingsRepo
+
+    token = discord_token(config)
+    if token is None:
+        return EXIT_PROBLEMS
+    guild = guild or config.discord.dev_guild
+    app = await build_app(config)
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        await client.login(token)
+        assert client.application_id is not None
+        await sync_commands(
+            client.http,
+            client.application_id,
+            SlashCommands(app.engine.table),
+            SettingsRepo(app.db),
+            guild,
+            force=True,
+        )
+    except discord.LoginFailure:
+        print("error: Discord refused the token.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except discord.HTTPException as exc:
+        print(f"error: Discord refused the sync: {exc.status} {exc.text}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    finally:
+        await client.close()
+        await app.stop()
+    where = f"guild {guild}" if guild else "all guilds (global commands may take a while to appear)"
+    print(f"synced the slash commands to {where}")
+    return 0
+
+
 async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import Adapter, build_app, run_until_done
 
+    token = discord_token(config) if "discord" in config.adapters else None
+    if "discord" in config.adapters and token is None:
+        return EXIT_PROBLEMS
     app = await build_app(config)
     adapters: list[Adapter] = []
     if "console" in config.adapters:
         adapters.append(ConsoleAdapter(app.engine, config.console, user=user, moderator=moderator))
+    if token is not None:
+        from bot.adapters.discord_adapter import DiscordAdapter
+
+        adapters.append(DiscordAdapter(app, config.discord, token))
     main_task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

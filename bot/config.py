@@ -44,7 +44,18 @@ class DailyConfig(Section):
 
 
 class DiscordConfig(Section):
-    pass
+    # Name of the environment variable holding the bot token (never the token itself).
+    token_env: str = "DISCORD_TOKEN"  # noqa: S105  (a variable name, not a secret)
+    # Channel ids whose messages and reactions count as participation; all when empty.
+    reading_channels: list[int] = []
+    # A development guild: commands are synced there (instant) instead of globally.
+    dev_guild: int | None = None
+    # Sync the slash commands at start when their definitions changed since the last sync.
+    sync_on_start: bool = True
+    # Seconds to wait for the guilds at start-up before the bot counts as ready.
+    guild_ready_timeout: float = 2.0
+    # A command still running after this many seconds is deferred ("thinking...").
+    defer_after: float = 1.5
 
 
 class MatrixConfig(Section):

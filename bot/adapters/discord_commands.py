@@ -1,0 +1,166 @@
+"""Slash commands generated from the core command table, and interactions mapped back.
+
+The payload is built as plain JSON (what Discord's bulk-overwrite endpoint takes) rather
+than through `app_commands` callbacks: the table is data, every command runs through the
+same `Engine.run_named`, and the payload can be hashed and snapshotted as it is.
+
+Rules:
+- A one-word command is a top-level slash command (`/summary`).
+- Two-word commands become subcommands of a group (`/quiz start`).
+- A name that is both a command and a group prefix (`stats` beside `stats group`) becomes
+  a subcommand of its group: `/stats me` (see PLAIN_SUBCOMMAND), or `/<name> show`.
+- Options: `Arg.type` int -> integer, a flag -> boolean, else string; `choices` -> fixed
+  choices; hints chapter/term/timezone -> autocomplete. Required options come first
+  (Discord's rule); a keyword argument's option is named after the argument.
+- Every command is guild only (a reading circle lives in a server). A top-level command
+  or group whose commands are all moderator-only carries `default_member_permissions`
+  = Manage Messages; the core checks moderators again on every call, since server
+  admins can override that default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.commands import Arg, ArgKind, Command, CommandTable
+
+SUB_COMMAND = 1
+STRING = 3
+INTEGER = 4
+BOOLEAN = 5
+CHAT_INPUT = 1
+GUILD_CONTEXT = 0
+GUILD_INSTALL = 0
+
+MANAGE_MESSAGES = 1 << 13
+DESCRIPTION_LIMIT = 100
+CHOICES_LIMIT = 25
+
+AUTOCOMPLETE_HINTS = frozenset({"chapter", "term", "timezone"})
+# The subcommand name a plain command takes when its name is also a group's.
+PLAIN_SUBCOMMAND = {"stats": "me"}
+DEFAULT_PLAIN_SUBCOMMAND = "show"
+
+
+def _describe(text: str) -> str:
+    text = " ".join(text.split()) or "-"
+    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
+
+
+def option_type(arg: Arg) -> int:
+    if arg.kind is ArgKind.FLAG:
+        return BOOLEAN
+    if arg.type is int and arg.kind is ArgKind.WORD:
+        return INTEGER
+    return STRING
+
+
+def _option(arg: Arg) -> dict[str, Any]:
+    kind = option_type(arg)
+    option: dict[str, Any] = {
+        "type": kind,
+        "name": arg.name.lower(),
+        "description": _describe(arg.help),
+        "required": arg.required,
+    }
+    if arg.choices and kind == STRING:
+        option["choices"] = [{"name": c, "value": c} for c in arg.choices[:CHOICES_LIMIT]]
+    elif arg.hint in AUTOCOMPLETE_HINTS and kind in (STRING, INTEGER):
+        option["autocomplete"] = True
+    return option
+
+
+def _options(command: Command) -> list[dict[str, Any]]:
+    ordered = [a for a in command.args if a.required] + [a for a in command.args if not a.required]
+    return [_option(a) for a in ordered]
+
+
+class SlashCommands:
+    """The slash command layout of one command table."""
+
+    def __init__(self, table: CommandTable) -> None:
+        self.table = table
+        groups = table.groups()
+        # (top-level name, subcommand name or None) -> core command name
+        self.routes: dict[tuple[str, str | None], str] = {}
+        for command in table:
+            words = command.name.split()
+            if len(words) == 2:
+                self.routes[(words[0], words[1])] = command.name
+            elif command.name in groups:
+                sub = PLAIN_SUBCOMMAND.get(command.name, DEFAULT_PLAIN_SUBCOMMAND)
+                if table.get(f"{command.name} {sub}") is not None:
+                    raise ValueError(f"/{command.name} {sub} would stand for two commands")
+                self.routes[(command.name, sub)] = command.name
+            else:
+                self.routes[(command.name, None)] = command.name
+
+    def payload(self) -> list[dict[str, Any]]:
+        """The JSON body of a bulk overwrite, sorted so that equal tables give equal bytes."""
+        tops: dict[str, list[tuple[str | None, Command]]] = {}
+        for (top, sub), name in self.routes.items():
+            command = self.table.get(name)
+            assert command is not None
+            tops.setdefault(top, []).append((sub, command))
+        result = []
+        for top in sorted(tops):
+            entries = sorted(tops[top], key=lambda e: e[0] or "")
+            body: dict[str, Any] = {"type": CHAT_INPUT, "name": top}
+            if entries[0][0] is None:
+                command = entries[0][1]
+                body["description"] = _describe(command.description)
+                body["options"] = _options(command)
+            else:
+                body["description"] = _describe(f"{top}: " + ", ".join(s or "" for s, _ in entries))
+                body["options"] = [
+                    {
+                        "type": SUB_COMMAND,
+                        "name": sub,
+                        "description": _describe(command.description),
+                        "options": _options(command),
+                    }
+                    for sub, command in entries
+                ]
+            moderator_only = all(command.moderator for _, command in entries)
+            body["default_member_permissions"] = str(MANAGE_MESSAGES) if moderator_only else None
+            body["contexts"] = [GUILD_CONTEXT]
+            body["integration_types"] = [GUILD_INSTALL]
+            body["nsfw"] = False
+            result.append(body)
+        return result
+
+    def digest(self, scope: str) -> str:
+        """A hash of the payload and where it is synced (global or a guild)."""
+        raw = json.dumps({"scope": scope, "commands": self.payload()}, sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def resolve(
+        self, data: Mapping[str, Any]
+    ) -> tuple[Command, dict[str, str | None], tuple[str, str] | None] | None:
+        """From an interaction's data: the core command, its raw option values, and the
+        focused option (name, partial value) when this is an autocomplete request."""
+        top = str(data.get("name", ""))
+        options: list[Mapping[str, Any]] = list(data.get("options") or [])
+        sub: str | None = None
+        if options and options[0].get("type") == SUB_COMMAND:
+            sub = str(options[0]["name"])
+            options = list(options[0].get("options") or [])
+        name = self.routes.get((top, sub))
+        command = self.table.get(name) if name else None
+        if command is None:
+            return None
+        raw: dict[str, str | None] = {}
+        focused: tuple[str, str] | None = None
+        for option in options:
+            value = option.get("value")
+            if isinstance(value, bool):
+                text: str | None = "true" if value else "false"
+            else:
+                text = None if value is None else str(value)
+            raw[str(option["name"])] = text
+            if option.get("focused"):
+                focused = (str(option["name"]), text or "")
+        return command, raw, focused
