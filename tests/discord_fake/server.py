@@ -1,0 +1,642 @@
+"""A loopback fake of Discord (REST and gateway on aiohttp) for the real discord.py client.
+
+It records what the bot sends (command syncs, messages, interaction callbacks,
+follow-ups, edits, the IDENTIFY payload) and lets a test inject gateway events
+(INTERACTION_CREATE, MESSAGE_CREATE, MESSAGE_REACTION_ADD) and failures (403, 429).
+Protocol details that matter (see ../shared/design.md): JSON answers carry a Content-Type
+of exactly application/json; READY names a resume_gateway_url of this server; interaction
+payloads include attachment_size_limit; callbacks answer with a JSON body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from aiohttp import web
+
+APP_ID = 900
+BOT_ID = 901
+GUILD_ID = 1000
+GENERAL = 1001
+READING = 1002
+THREAD = 1003
+MOD_ROLE = 1100
+TIMESTAMP = "2026-11-20T12:00:00+00:00"
+
+VIEW_AND_SEND = (1 << 10) | (1 << 11)
+MANAGE_MESSAGES = 1 << 13
+
+USERS: dict[str, dict[str, Any]] = {
+    # name: (user id, channel permissions, role ids)
+    "alice": {"id": 2001, "permissions": VIEW_AND_SEND, "roles": []},
+    "bob": {"id": 2002, "permissions": VIEW_AND_SEND, "roles": []},
+    "mod": {"id": 2003, "permissions": VIEW_AND_SEND | MANAGE_MESSAGES, "roles": []},
+    "lead": {"id": 2004, "permissions": VIEW_AND_SEND, "roles": [MOD_ROLE]},
+}
+
+
+def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "global_name": name.title(),
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
+
+
+BOT_USER = user_payload(BOT_ID, "kruzhok", bot=True)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    body: Any = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    query: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+    response: Any = None
+
+
+@dataclass
+class Failure:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    body: dict[str, Any]
+    times: int
+    headers: dict[str, str]
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    # Exactly "application/json": with a charset discord.py would see a string, not JSON.
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=all_headers)
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.identifies: list[dict[str, Any]] = []
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.failures: list[Failure] = []
+        self.sockets: list[web.WebSocketResponse] = []
+        self.interaction_channels: dict[str, int] = {}
+        self.changed = asyncio.Condition()
+        self._ids = itertools.count(5000)
+        self._seq = 0
+        self._runner: web.AppRunner | None = None
+        self.base = ""
+        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self.app = app
+
+    # -- life -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
+
+    def point_discord_here(self) -> None:
+        discord.http.Route.BASE = f"{self.base}/api/v10"
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+
+    async def stop(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- waiting ----------------------------------------------------------------------
+
+    async def _note(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait (for network I/O, not for time) until predicate() is truthy; return it."""
+
+        async def check() -> Any:
+            async with self.changed:
+                while not (value := predicate()):
+                    # Woken by each request the fake records; the short timeout also
+                    # catches state the bot changes without calling the fake (a sink).
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.changed.wait(), 0.02)
+                return value
+
+        return await asyncio.wait_for(check(), timeout)
+
+    def fail(
+        self,
+        method: str,
+        pattern: str,
+        status: int,
+        times: int = 1,
+        retry_after: float = 0.05,
+    ) -> None:
+        """Answer the next `times` matching requests with an error status."""
+        headers: dict[str, str] = {}
+        body: dict[str, Any] = {"message": "Missing Permissions", "code": 50013}
+        if status == 429:
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": False,
+            }
+            headers = {
+                "Via": "1.1 google",  # without it discord.py takes a 429 for a Cloudflare ban
+                "X-RateLimit-Scope": "user",
+                "Retry-After": str(retry_after),
+            }
+        self.failures.append(Failure(method, re.compile(pattern), status, body, times, headers))
+
+    def find(self, method: str, pattern: str) -> list[Recorded]:
+        regex = re.compile(pattern)
+        return [r for r in self.requests if r.method == method and regex.fullmatch(r.path)]
+
+    # -- gateway ----------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None})
+        )
+        async for msg in ws:
+            data = json.loads(msg.data)
+            op = data.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            elif op == 2:
+                self.identifies.append(data["d"])
+                await self._send(ws, "READY", self.ready_payload())
+                await self._send(ws, "GUILD_CREATE", self.guild_payload())
+                await self._note()
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        self._seq += 1
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway event to the bot's current connection."""
+        await self._send(self.sockets[-1], event, data)
+
+    def ready_payload(self) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": BOT_USER,
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": f"session-{len(self.identifies)}",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+
+    def guild_payload(self) -> dict[str, Any]:
+        def channel(cid: int, name: str, position: int) -> dict[str, Any]:
+            return {
+                "id": str(cid),
+                "type": 0,
+                "name": name,
+                "position": position,
+                "permission_overwrites": [],
+                "parent_id": None,
+                "nsfw": False,
+                "topic": None,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "guild_id": str(GUILD_ID),
+            }
+
+        def role(rid: int, name: str, perms: int, position: int) -> dict[str, Any]:
+            return {
+                "id": str(rid),
+                "name": name,
+                "permissions": str(perms),
+                "position": position,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+
+        return {
+            "id": str(GUILD_ID),
+            "name": "Reading circle",
+            "icon": None,
+            "owner_id": str(USERS["mod"]["id"]),
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "roles": [
+                role(GUILD_ID, "@everyone", VIEW_AND_SEND, 0),
+                role(MOD_ROLE, "Circle lead", VIEW_AND_SEND, 1),
+            ],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "system_channel_id": None,
+            "channels": [channel(GENERAL, "general", 0), channel(READING, "reading", 1)],
+            "threads": [
+                {
+                    "id": str(THREAD),
+                    "type": 11,
+                    "name": "chapter-15",
+                    "parent_id": str(READING),
+                    "guild_id": str(GUILD_ID),
+                    "owner_id": str(USERS["alice"]["id"]),
+                    "message_count": 0,
+                    "member_count": 1,
+                    "rate_limit_per_user": 0,
+                    "thread_metadata": {
+                        "archived": False,
+                        "auto_archive_duration": 1440,
+                        "archive_timestamp": TIMESTAMP,
+                        "locked": False,
+                    },
+                }
+            ],
+            "members": [self.member_payload("kruzhok")],
+            "member_count": 5,
+            "large": False,
+            "unavailable": False,
+            "joined_at": TIMESTAMP,
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+        }
+
+    def member_payload(self, name: str) -> dict[str, Any]:
+        if name == "kruzhok":
+            user, roles, perms = BOT_USER, [], VIEW_AND_SEND
+        else:
+            info = USERS[name]
+            user, roles, perms = user_payload(info["id"], name), info["roles"], info["permissions"]
+        return {
+            "user": user,
+            "roles": [str(r) for r in roles],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(perms),
+        }
+
+    # -- injected events --------------------------------------------------------------
+
+    def interaction_payload(
+        self,
+        kind: int,
+        user: str,
+        data: dict[str, Any],
+        channel_id: int = GENERAL,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        iid = next(self._ids)
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "data": data,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(channel_id),
+            "channel": {
+                "id": str(channel_id),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "general",
+            },
+            "member": self.member_payload(user),
+            "token": f"token-{iid}",
+            "version": 1,
+            "app_permissions": str(VIEW_AND_SEND),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    @staticmethod
+    def options(values: dict[str, Any], focused: str | None = None) -> list[dict[str, Any]]:
+        result = []
+        for name, value in values.items():
+            kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+            option: dict[str, Any] = {"name": name, "type": kind, "value": value}
+            if name == focused:
+                option["focused"] = True
+            result.append(option)
+        return result
+
+    def command_data(
+        self, name: str, sub: str | None, values: dict[str, Any], focused: str | None = None
+    ) -> dict[str, Any]:
+        options = self.options(values, focused)
+        if sub is not None:
+            options = [{"name": sub, "type": 1, "options": options}]
+        return {"id": "777", "name": name, "type": 1, "options": options}
+
+    async def slash(
+        self, user: str, name: str, sub: str | None = None, channel_id: int = GENERAL, **values: Any
+    ) -> Interaction:
+        """A member runs a slash command; returns once the bot has answered it."""
+        payload = self.interaction_payload(
+            2, user, self.command_data(name, sub, values), channel_id
+        )
+        return await self.interact(payload)
+
+    async def autocomplete(
+        self, user: str, name: str, sub: str | None, focused: str, **values: Any
+    ) -> Interaction:
+        payload = self.interaction_payload(4, user, self.command_data(name, sub, values, focused))
+        return await self.interact(payload)
+
+    async def click(self, user: str, message_id: int, custom_id: str) -> Interaction:
+        """A member clicks a button under a message the bot sent."""
+        message = self.messages[message_id]
+        data = {"custom_id": custom_id, "component_type": 2}
+        payload = self.interaction_payload(
+            3, user, data, int(message["channel_id"]), message=message
+        )
+        return await self.interact(payload)
+
+    async def interact(self, payload: dict[str, Any]) -> Interaction:
+        interaction = Interaction(self, payload["id"], payload["token"])
+        self.interaction_channels[payload["id"]] = int(payload["channel_id"])
+        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.wait_for(interaction.callback)
+        return interaction
+
+    async def message_create(self, user: str, channel_id: int = GENERAL) -> None:
+        info = USERS[user]
+        member = self.member_payload(user)
+        author = member.pop("user")
+        data = self.message_payload(channel_id, {"content": ""}, author=author)
+        data.update({"guild_id": str(GUILD_ID), "member": member})
+        await self.dispatch("MESSAGE_CREATE", data)
+        assert info
+
+    async def reaction_add(
+        self, user: str, channel_id: int = GENERAL, message_id: int = 4242
+    ) -> None:
+        await self.dispatch(
+            "MESSAGE_REACTION_ADD",
+            {
+                "user_id": str(USERS[user]["id"]),
+                "channel_id": str(channel_id),
+                "message_id": str(message_id),
+                "guild_id": str(GUILD_ID),
+                "member": self.member_payload(user),
+                "emoji": {"id": None, "name": "👍"},
+                "type": 0,
+                "burst": False,
+                "burst_colors": [],
+            },
+        )
+
+    # -- REST -------------------------------------------------------------------------
+
+    def message_payload(
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        files: list[tuple[str, bytes]] | None = None,
+        author: dict[str, Any] | None = None,
+        flags: int = 0,
+    ) -> dict[str, Any]:
+        mid = next(self._ids)
+        attachments = [
+            {
+                "id": str(next(self._ids)),
+                "filename": name,
+                "size": len(data),
+                "url": f"{self.base}/files/{name}",
+                "proxy_url": f"{self.base}/files/{name}",
+            }
+            for name, data in (files or [])
+        ]
+        return {
+            "id": str(mid),
+            "channel_id": str(channel_id),
+            "author": author or BOT_USER,
+            "content": body.get("content") or "",
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": attachments,
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": flags | int(body.get("flags") or 0),
+            "components": body.get("components") or [],
+        }
+
+    def store(self, message: dict[str, Any]) -> dict[str, Any]:
+        self.messages[int(message["id"])] = message
+        return message
+
+    async def _read_body(self, request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+        if request.content_type.startswith("multipart/"):
+            body: Any = None
+            files = []
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                assert isinstance(part, aiohttp.BodyPartReader)
+                data = await part.read(decode=False)
+                if part.name == "payload_json":
+                    body = json.loads(data)
+                else:
+                    files.append((part.filename or "file", bytes(data)))
+            return body, files
+        if request.can_read_body:
+            text = await request.text()
+            return (json.loads(text) if text else None), []
+        return None, []
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body, files = await self._read_body(request)
+        record = Recorded(request.method, path, body, files, dict(request.query))
+        for failure in self.failures:
+            if (
+                failure.times > 0
+                and failure.method == request.method
+                and failure.pattern.fullmatch(path)
+            ):
+                failure.times -= 1
+                record.status = failure.status
+                self.requests.append(record)
+                await self._note()
+                return json_response(failure.body, failure.status, failure.headers)
+        self.requests.append(record)
+        try:
+            response = self._answer(request.method, path, body or {}, files)
+            if isinstance(response, web.Response) and response.body:
+                record.response = json.loads(bytes(response.body))  # type: ignore[arg-type]
+            return response
+        finally:
+            await self._note()
+
+    def _answer(
+        self, method: str, path: str, body: Any, files: list[tuple[str, bytes]]
+    ) -> web.StreamResponse:
+        if method == "GET" and path == "/users/@me":
+            return json_response(BOT_USER)
+        if method == "GET" and path == "/oauth2/applications/@me":
+            return json_response(
+                {
+                    "id": str(APP_ID),
+                    "name": "Kruzhok",
+                    "icon": None,
+                    "description": "",
+                    "bot_public": False,
+                    "bot_require_code_grant": False,
+                    "owner": user_payload(USERS["mod"]["id"], "mod"),
+                    "verify_key": "00",
+                    "flags": 0,
+                }
+            )
+        if method == "GET" and path in ("/gateway", "/gateway/bot"):
+            return json_response(
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
+        if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
+            return json_response(
+                [
+                    {**c, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
+                    for c in body
+                ]
+            )
+        if (match := re.fullmatch(r"/channels/(\d+)/messages", path)) and method == "POST":
+            return json_response(self.store(self.message_payload(int(match[1]), body, files)))
+        if (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)) and method == "PATCH":
+            message = self.messages.get(int(match[2])) or self.message_payload(int(match[1]), {})
+            edited = {k: v for k, v in body.items() if k in ("content", "embeds", "components")}
+            message.update(edited)
+            return json_response(message)
+        if match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
+            return self._callback(int(match[1]), body, files)
+        if (match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path)) and method == "POST":
+            channel = self._channel_of(match[2])
+            return json_response(self.store(self.message_payload(channel, body, files)))
+        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/@original", path):
+            if method == "DELETE":
+                return web.Response(status=204)
+            return json_response(self.message_payload(self._channel_of(match[2]), body or {}))
+        return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    def _channel_of(self, token: str) -> int:
+        return self.interaction_channels.get(token.removeprefix("token-"), GENERAL)
+
+    def _callback(
+        self, iid: int, body: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> web.StreamResponse:
+        kind = body.get("type")
+        data = body.get("data") or {}
+        flags = int(data.get("flags") or 0)
+        interaction: dict[str, Any] = {
+            "id": str(iid),
+            "type": 2,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool(flags & 64),
+        }
+        result: dict[str, Any] = {"interaction": interaction}
+        if kind == 4:
+            message = self.store(self.message_payload(self._channel_of(str(iid)), data, files))
+            interaction["response_message_id"] = message["id"]
+            result["resource"] = {"type": 4, "message": message}
+        return json_response(result)
+
+
+class Interaction:
+    """What the bot answered to one injected interaction."""
+
+    def __init__(self, fake: FakeDiscord, iid: str, token: str) -> None:
+        self.fake = fake
+        self.id = iid
+        self.token = token
+
+    def callback(self) -> Recorded | None:
+        found = self.fake.find("POST", rf"/interactions/{self.id}/{self.token}/callback")
+        return found[0] if found else None
+
+    def message_id(self) -> int:
+        """The id of the message the callback created."""
+        callback = self.callback()
+        assert callback is not None and callback.response is not None
+        return int(callback.response["interaction"]["response_message_id"])
+
+    def followups(self) -> list[Recorded]:
+        return self.fake.find("POST", rf"/webhooks/{APP_ID}/{self.token}")
+
+    def messages(self) -> list[dict[str, Any]]:
+        """The message bodies the bot sent in answer: the callback's, then follow-ups'."""
+        result = []
+        callback = self.callback()
+        if callback is not None and callback.body and callback.body.get("type") == 4:
+            result.append(callback.body["data"])
+        result.extend(r.body for r in self.followups() if r.body)
+        return result
+
+    def text(self) -> str:
+        """Everything the member sees: contents and embed texts, joined."""
+        parts: list[str] = []
+        for message in self.messages():
+            parts.append(message.get("content") or "")
+            for embed in message.get("embeds") or []:
+                parts.extend([embed.get("title") or "", embed.get("description") or ""])
+                for f in embed.get("fields") or []:
+                    parts.extend([f["name"], f["value"]])
+        return "\n".join(p for p in parts if p)
+
+    def ephemeral(self) -> bool:
+        messages = self.messages()
+        return bool(messages) and all(int(m.get("flags") or 0) & 64 for m in messages)
