@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,7 @@ class Recorded:
     query: dict[str, str] = field(default_factory=dict)
     status: int = 200
     response: Any = None
+    at: float = field(default_factory=time.perf_counter)  # when the fake received it
 
 
 @dataclass
