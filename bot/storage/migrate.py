@@ -8,6 +8,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import aiosqlite
@@ -38,7 +39,7 @@ def available(folder: Path | None = None) -> list[Migration]:
         if match:
             found.append(Migration(int(match.group(1)), name, sql))
     found.sort(key=lambda m: m.version)
-    for before, after in zip(found, found[1:], strict=False):
+    for before, after in pairwise(found):
         if before.version == after.version:
             raise MigrationError(f"migrations {before.name} and {after.name} share a number")
     return found
