@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from bot.core.commands import Arg, ArgKind, Command, CommandTable
+
+log = logging.getLogger(__name__)
 
 SUB_COMMAND = 1
 STRING = 3
@@ -43,6 +47,13 @@ AUTOCOMPLETE_HINTS = frozenset({"chapter", "term", "timezone"})
 # The subcommand name a plain command takes when its name is also a group's.
 PLAIN_SUBCOMMAND = {"stats": "me"}
 DEFAULT_PLAIN_SUBCOMMAND = "show"
+# What Discord accepts as a command, subcommand or option name (the ASCII part of it).
+NAME = re.compile(r"[-_a-z0-9]{1,32}")
+
+
+def discord_ready(command: Command) -> bool:
+    names = [*command.name.split(), *(a.name for a in command.args)]
+    return all(NAME.fullmatch(n) for n in names)
 
 
 def _describe(text: str) -> str:
@@ -87,6 +98,9 @@ class SlashCommands:
         # (top-level name, subcommand name or None) -> core command name
         self.routes: dict[tuple[str, str | None], str] = {}
         for command in table:
+            if not discord_ready(command):
+                log.warning("discord: %r cannot be a slash command (name rules)", command.name)
+                continue
             words = command.name.split()
             if len(words) == 2:
                 self.routes[(words[0], words[1])] = command.name

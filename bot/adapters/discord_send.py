@@ -196,8 +196,10 @@ class Sender:
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         channel_id = int(place.thread_id or place.channel_id)
         channel = self.client.get_partial_messageable(channel_id, guild_id=int(place.group_id))
+        # A private reply has no one to be shown to in a post: it is left out.
+        public = [r for r in replies if not r.private]
         try:
-            for out in render_all(replies):
+            for out in render_all(public):
                 kwargs = message_kwargs(out)
                 message = await channel.send(**kwargs)
                 if "view" in kwargs:
