@@ -156,6 +156,18 @@ async def test_slow_command_is_deferred_then_followed_up(
     assert "15." in answer.text()
 
 
+async def test_slow_private_answer_stays_private(tmp_path: Path, fake_discord: FakeDiscord) -> None:
+    """A deferred (public) command whose answer is private settles the public message and
+    sends the answer as an ephemeral follow-up."""
+    async with discord_bot(tmp_path, fake_discord, discord={"defer_after": 0.0}):
+        answer = await fake_discord.slash("alice", "summary", chapter=99)
+        followups = await fake_discord.wait_for(answer.followups)
+    edits = fake_discord.find("PATCH", rf"/webhooks/{APP_ID}/{answer.token}/messages/@original")
+    assert edits and edits[0].body["content"] == "(answered privately)"
+    assert int(followups[0].body["flags"]) & EPHEMERAL
+    assert "There is no chapter 99" in followups[0].body["content"]
+
+
 async def test_failing_command_gives_a_private_message(
     tmp_path: Path, fake_discord: FakeDiscord, caplog
 ) -> None:

@@ -29,6 +29,7 @@ from bot.storage.repos import SettingsRepo
 log = logging.getLogger(__name__)
 
 CUSTOM_ID_LIMIT = 100
+ANSWERED_PRIVATELY = "(answered privately)"
 # kz:<command, spaces as _>:<option index>:<token>
 CUSTOM_ID = re.compile(r"kz:(?P<command>[a-z0-9_-]+):(?P<index>\d{1,2}):(?P<token>[^\s]{1,80})")
 
@@ -179,8 +180,12 @@ class Sender:
                 message_id = callback.message_id or 0
             else:
                 if replace_deferred and out.private:
-                    # A public "thinking..." must not turn into a private answer for all.
-                    await interaction.delete_original_response()
+                    # The first follow-up after a public defer replaces the public
+                    # "thinking..." and cannot be ephemeral: settle that message first,
+                    # so the private answer is a follow-up of its own.
+                    await interaction.edit_original_response(
+                        content=ANSWERED_PRIVATELY, allowed_mentions=NO_MENTIONS
+                    )
                 replace_deferred = False
                 message = await interaction.followup.send(
                     ephemeral=out.private, wait=True, **kwargs
