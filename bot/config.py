@@ -32,7 +32,15 @@ class ConsoleConfig(Section):
 
 
 class QuizConfig(Section):
-    pass
+    default_questions: int = Field(
+        default=5, ge=1, le=100
+    )  # questions when `questions` is not given
+    max_questions: int = Field(default=20, ge=1, le=100)  # the most a quiz may ask
+    # Seconds each question stays open when `seconds` is not given; null: until `quiz next`.
+    default_seconds: int | None = Field(default=None, ge=5, le=3600)
+    max_seconds: int = Field(default=600, ge=5, le=3600)  # the longest `seconds` allowed
+    # One extra point for a right answer given in the first third of a timed question.
+    speed_bonus: bool = False
 
 
 class ParticipationConfig(Section):
