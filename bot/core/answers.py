@@ -139,9 +139,9 @@ def normalise(text: str) -> str:
 def allowed_typos(answer: str) -> int:
     """How many single-letter edits a guess may differ by from this normalised answer."""
     letters = len(answer.replace(" ", ""))
-    if letters < 5:
+    if letters < 6:
         return 0
-    if letters < 9:
+    if letters < 10:
         return 1
     return 2
 
@@ -159,7 +159,7 @@ def matches(guess: str, answers: Iterable[str]) -> bool:
         wanted = normalise(answer)
         if not wanted:
             continue
-        if said == wanted:
+        if said == wanted or said.replace(" ", "") == wanted.replace(" ", ""):
             return True
         # Numbers are never "nearly right", and the guess must be the same number of words:
         # a misspelling changes letters, it does not add a guess or a word.
