@@ -24,6 +24,8 @@ Phase = Literal["open", "closed", "finished"]
 
 ANSWER_COMMAND = "answer"
 WITHDRAW_COMMAND = "quiz withdraw"
+# The most names a reveal or a scoreboard lists (platforms limit a message's length).
+SHOWN_NAMES = 25
 
 _TRUE = frozenset({"true", "t", "yes", "y"})
 _FALSE = frozenset({"false", "f", "no", "n"})
@@ -232,9 +234,12 @@ class QuizSession:
         item = self.item
         answers = self.question_answers()
         right = sorted((a.name for a in answers.values() if a.correct), key=str.casefold)
+        shown = ", ".join(right[:SHOWN_NAMES]) if right else "nobody"
+        if len(right) > SHOWN_NAMES:
+            shown += f" and {len(right) - SHOWN_NAMES} more"
         fields = (
             Field("Answers", str(len(answers)), inline=True),
-            Field("Right", ", ".join(right) if right else "nobody", inline=True),
+            Field("Right", shown, inline=True),
         )
         return Reply(
             title=f"Question {self.position + 1} of {self.total}: the answer",
@@ -255,21 +260,27 @@ class QuizSession:
                 entry[2] += 1
                 names[member] = answer.name
         order = sorted(totals, key=lambda m: (-totals[m][0], -totals[m][1], names[m].casefold()))
+        same: dict[int, int] = {}
+        for entry in totals.values():
+            same[entry[0]] = same.get(entry[0], 0) + 1
         out: list[Standing] = []
         for i, member in enumerate(order):
             points = totals[member][0]
             rank = out[-1].rank if out and out[-1].points == points else i + 1
-            tied = sum(1 for m in order if totals[m][0] == points) > 1
+            tied = same[points] > 1
             out.append(Standing(rank, tied, member, names[member], points, *totals[member][1:]))
         return out
 
     def results_reply(self, stopped: bool = False) -> Reply:
         lines = []
-        for s in self.standings():
+        standings = self.standings()
+        for s in standings[:SHOWN_NAMES]:
             rank = f"{s.rank}=" if s.tied else f"{s.rank}."
             noun = "point" if s.points == 1 else "points"
             lines.append(f"{rank} {s.name}: {s.points} {noun} ({s.right} of {s.answered} right)")
         asked = self.position + 1 if self.phase != "open" or stopped else self.position
+        if len(standings) > SHOWN_NAMES:
+            lines.append(f"...and {len(standings) - SHOWN_NAMES} more")
         text = "\n".join(lines) if lines else "Nobody answered."
         how = "stopped early" if stopped else "finished"
         return Reply(

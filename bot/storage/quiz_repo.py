@@ -6,7 +6,6 @@ Datetimes are stored as ISO 8601 text in UTC, so they sort and compare as text.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -103,24 +102,6 @@ class QuizRepo:
             "answered_at = excluded.answered_at",
             _answer_params(quiz_id, question, answer),
         )
-
-    async def save_answers(self, quiz_id: int, question: int, answers: Sequence[Answer]) -> None:
-        """Many answers in one transaction (the same upsert as save_answer)."""
-        await self.db.execute("BEGIN")
-        try:
-            await self.db.executemany(
-                "INSERT INTO quiz_answers (quiz_id, question, member, display_name, given, "
-                "correct, points, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (quiz_id, question, member) DO UPDATE SET "
-                "display_name = excluded.display_name, given = excluded.given, "
-                "correct = excluded.correct, points = excluded.points, "
-                "answered_at = excluded.answered_at",
-                [_answer_params(quiz_id, question, a) for a in answers],
-            )
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
 
     async def delete_answer(self, quiz_id: int, question: int, member: str) -> None:
         await self.db.execute(
