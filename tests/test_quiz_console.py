@@ -3,11 +3,14 @@ resume, refusals are clear and change nothing."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.core.clock import FakeClock, settle
 from bot.core.events import ActivityKind
-from tests.quiz_helpers import Recorder, posted, quiz_bot, right_and_wrong
+from tests.harness import ROOT
+from tests.quiz_helpers import QUIZ_CONTENT, Recorder, posted, quiz_bot, right_and_wrong
 
 MOD = {"user": "mod", "moderator": True}
 
@@ -250,3 +253,24 @@ async def test_help_explains_points_and_the_speed_bonus(tmp_path: Path, clock: F
         await bot.say("/answer B", user="bob")
         shown = await bot.say("/quiz next", **MOD)
         assert "1. alice: 2 points" in shown and "2. bob: 1 point" in shown
+
+
+def test_a_quiz_started_in_one_console_run_is_answered_in_the_next(tmp_path: Path) -> None:
+    """Two real `python -m bot run` processes on the same database."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"database: {tmp_path / 'db.sqlite3'}\ncontent: {QUIZ_CONTENT}\nseed: 3\n")
+
+    def run(user: str, script: str, moderator: bool = False) -> str:
+        command = [sys.executable, "-m", "bot", "run", "--config", str(config), "--user", user]
+        result = subprocess.run(
+            command + (["--moderator"] if moderator else []),
+            input=script, capture_output=True, text=True, cwd=ROOT, check=False, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    shown = run("mod", "/quiz start 1 questions 2\n", moderator=True)
+    right, _ = right_and_wrong(shown)
+    assert "Your answer to question 1" in run("alice", f"/answer {right}\n")
+    shown = run("mod", "/quiz next\n/quiz stop\n", moderator=True)
+    assert "Right: alice" in shown and "1. alice: 1 point" in shown

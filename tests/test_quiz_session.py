@@ -119,9 +119,7 @@ async def test_a_session_survives_a_round_trip_through_storage(tmp_path: Path) -
         await db.close()
 
 
-async def test_many_answers_at_once_are_each_recorded_exactly_once(
-    tmp_path: Path, clock
-) -> None:
+async def test_many_answers_at_once_are_each_recorded_exactly_once(tmp_path: Path, clock) -> None:
     async with quiz_bot(tmp_path, clock) as bot:
         engine = bot.app.engine
         place = bot.adapter.place

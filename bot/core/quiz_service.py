@@ -208,8 +208,10 @@ class QuizService:
     ) -> Reply | list[Reply] | None:
         """Answer the channel's quiz; None when no quiz runs here (practice may take it)."""
         session = self.sessions.get(ctx.place.channel_key)
+        if token is not None and token.startswith("p"):
+            return None  # a practice question's button
         if session is None:
-            if token is not None and token.startswith("q"):
+            if token is not None:
                 raise UserError("That question has closed; your answer was not counted.")
             return None
         caller = ctx.caller
