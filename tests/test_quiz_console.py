@@ -60,8 +60,8 @@ async def test_three_question_quiz_right_wrong_changed_late_scoreboard_and_leade
         assert "There is no quiz running in this channel" in after
 
         board = await bot.say("/quiz leaderboard", user="bob")
-        assert "1= alice: 2 point(s), 2 of 3 right (67%), 1 game(s)" in board
-        assert "1= bob: 2 point(s), 2 of 3 right (67%), 1 game(s)" in board
+        assert "1= alice: 2 points, 2 of 3 right (67%), 1 game" in board
+        assert "1= bob: 2 points, 2 of 3 right (67%), 1 game" in board
         assert "alice" in await bot.say("/quiz leaderboard 1 week")
         assert "No finished quizzes" in await bot.say("/quiz leaderboard 2")
 
@@ -86,8 +86,8 @@ async def test_restart_mid_quiz_resumes_with_the_answers_given(
         assert "1= alice: 1 point (1 of 1 right)" in shown
     async with quiz_bot(tmp_path, clock) as bot:
         board = await bot.say("/quiz leaderboard")
-        assert "alice: 1 point(s), 1 of 1 right" in board
-        assert "bob: 1 point(s), 1 of 1 right" in board
+        assert "alice: 1 point, 1 of 1 right" in board
+        assert "bob: 1 point, 1 of 1 right" in board
 
 
 async def test_a_timed_question_closes_by_itself_and_late_answers_are_refused(

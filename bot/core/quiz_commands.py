@@ -48,6 +48,10 @@ def token_arg() -> Arg:
     )
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def member_key(ctx: CommandContext) -> str:
     return f"{ctx.place.platform}:{ctx.caller.user_id}"
 
@@ -60,10 +64,11 @@ def quiz_commands(service: QuizService, repo: QuizRepo) -> CommandSet:
         "Start a quiz in this channel",
         chapter_arg(),
         Arg("kinds", "only these kinds: choice, truefalse, text", convert=as_kinds),
-        Arg("questions", "how many questions", keyword="questions", convert=as_int, type=int),
+        Arg("questions", "how many questions", keyword="questions", metavar="N", convert=as_int,
+            type=int),
         Arg("seconds", "close each question after S seconds", keyword="seconds", metavar="S",
             convert=as_int, type=int),
-        Arg("deck", "a named quiz deck instead of a chapter", keyword="deck"),
+        Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME"),
         moderator=True,
         details="Without a chapter the questions come from all chapters, in a random order.",
     )  # fmt: skip
@@ -134,8 +139,8 @@ def quiz_commands(service: QuizService, repo: QuizRepo) -> CommandSet:
             rank = 1 + sum(1 for r in rows if r.points > row.points)
             mark = f"{rank}=" if len(tied) > 1 else f"{rank}."
             lines.append(
-                f"{mark} {row.name}: {row.points} point(s), {row.right} of {row.answered} "
-                f"right ({row.accuracy:.0%}), {row.games} game(s)"
+                f"{mark} {row.name}: {plural(row.points, 'point')}, {row.right} of "
+                f"{row.answered} right ({row.accuracy:.0%}), {plural(row.games, 'game')}"
             )
             del i
         return Reply(title=title, text="\n".join(lines))
@@ -159,7 +164,14 @@ def quiz_commands(service: QuizService, repo: QuizRepo) -> CommandSet:
         "quiz practice",
         "Practise alone, privately, at your own pace (not on the leaderboard)",
         chapter_arg(),
-        Arg("questions", "how many questions", keyword="questions", convert=as_int, type=int),
+        Arg(
+            "questions",
+            "how many questions",
+            keyword="questions",
+            metavar="N",
+            convert=as_int,
+            type=int,
+        ),
     )
     async def practice(ctx: CommandContext, args: Args) -> list[Reply]:
         count = service.question_count(args.int("questions"))
