@@ -274,3 +274,11 @@ def test_a_quiz_started_in_one_console_run_is_answered_in_the_next(tmp_path: Pat
     assert "Your answer to question 1" in run("alice", f"/answer {right}\n")
     shown = run("mod", "/quiz next\n/quiz stop\n", moderator=True)
     assert "Right: alice" in shown and "1. alice: 1 point" in shown
+
+
+async def test_the_member_who_started_may_stop_without_moderator_rights(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        await bot.say("/quiz start 1 questions 2", **MOD)
+        assert "Quiz stopped early" in await bot.say("/quiz stop", user="mod", moderator=False)

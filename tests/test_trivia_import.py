@@ -164,3 +164,22 @@ def test_the_command_line_runs_as_a_module(content: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "capitals.yaml: 5 question(s) added." in result.stdout
+
+
+async def test_an_imported_deck_can_be_played(content: Path, tmp_path: Path) -> None:
+    from bot.core.clock import FakeClock
+    from tests.harness import START, console_bot
+
+    args = ["import-trivia", str(TRIVIA / "capitals.yaml"), "--book", "circle", "--deck",
+            "capitals", "--content", str(content)]  # fmt: skip
+    assert main(args) == 0
+    async with console_bot(tmp_path, FakeClock(START), content=str(content)) as bot:
+        shown = await bot.say("/quiz start deck capitals questions 5", user="mod", moderator=True)
+        assert "started a quiz on deck Trivia by Red's test writer: 5 question(s)" in shown
+        answers = {"France": "paris!", "How many days": "nine", "In which year": "1926",
+                   "1.10": "1.10", "da mean": "yes"}  # fmt: skip
+        for _ in range(5):
+            question = next(v for k, v in answers.items() if k in shown.split("==")[-1])
+            await bot.say(f"/answer {question}", user="alice")
+            shown = await bot.say("/quiz next", user="mod", moderator=True)
+        assert "1. alice: 5 points (5 of 5 right)" in shown
