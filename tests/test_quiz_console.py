@@ -174,7 +174,7 @@ async def test_bad_start_arguments_are_refused_clearly(tmp_path: Path, clock: Fa
 async def test_kinds_pick_only_those_items(tmp_path: Path, clock: FakeClock) -> None:
     async with quiz_bot(tmp_path, clock) as bot:
         shown = await bot.say("/quiz start text questions 5", **MOD)
-        assert "2 question(s)" in shown and "all chapters" in shown
+        assert "2 question(s) (all there are)" in shown and "all chapters" in shown
         assert "A)" not in shown
 
 

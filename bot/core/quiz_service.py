@@ -37,6 +37,7 @@ class Selection:
     label: str
     chapter: int | None
     deck: str | None
+    asked: int  # how many questions were asked for (more than `items` when too few exist)
 
 
 class QuizService:
@@ -94,7 +95,7 @@ class QuizService:
             what = f" of kind {', '.join(kinds)}" if kinds else ""
             raise UserError(f"There are no quiz items{what} in {label}.")
         chosen = self.rng.sample(pool, min(count, len(pool)))
-        return Selection(chosen, label, chapter if deck is None else None, deck)
+        return Selection(chosen, label, chapter if deck is None else None, deck, count)
 
     def question_count(self, asked: int | None) -> int:
         count = self.config.default_questions if asked is None else asked
@@ -151,9 +152,10 @@ class QuizService:
             self.sessions[key] = session
             self._arm(session)
         timing = f", {seconds} seconds each" if seconds else ""
+        fewer = " (all there are)" if selection.asked > session.total else ""
         intro = Reply(
             text=f"{ctx.caller.display_name} started a quiz on {selection.label}: "
-            f"{session.total} question(s){timing}.",
+            f"{session.total} question(s){fewer}{timing}.",
         )
         return [intro, session.question_reply(ctx.prefix)]
 
