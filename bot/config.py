@@ -102,9 +102,12 @@ def load_config(path: Path | None) -> Config:
     """The config from a YAML file, or the defaults when no file is given."""
     if path is None:
         return Config()
-    doc = read_yaml(path)
-    if doc.data is None:
-        return Config()
+    try:
+        doc = read_yaml(path)
+    except ProblemsError as exc:
+        if [p.message for p in exc.problems] == ["file is empty"]:
+            return Config()  # an empty config (or only comments) means the defaults
+        raise
     try:
         return Config.model_validate(doc.data)
     except ValidationError as exc:
