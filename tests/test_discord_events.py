@@ -109,3 +109,15 @@ async def test_forbidden_post_is_reported_once_not_retried(
     warnings = [r for r in caplog.records if "no permission to post" in r.getMessage()]
     assert len(warnings) == 1
     assert "fake-token" not in caplog.text
+
+
+async def test_attachment_over_the_upload_limit_is_named_not_sent(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """A file larger than the server's upload limit is left out with a note, not a failed post."""
+    async with discord_bot(tmp_path, fake_discord) as bot:
+        huge = Attachment("participation.csv", b"x" * (11 * 1024 * 1024), "text/csv")
+        await bot.app.engine.outbox.post(GENERAL_PLACE, [Reply(text="Export", file=huge)])
+    (post,) = fake_discord.find("POST", rf"/channels/{GENERAL}/messages")
+    assert post.files == []
+    assert "participation.csv: too large to upload here" in post.body["content"]

@@ -105,8 +105,18 @@ def choice_view(choices: ChoiceSet, disabled: bool = False) -> discord.ui.View |
     return view
 
 
-def message_kwargs(out: Outgoing) -> dict[str, Any]:
+DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024  # Discord's limit for a server without boosts
+
+
+def message_kwargs(out: Outgoing, upload_limit: int = DEFAULT_UPLOAD_LIMIT) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    too_big = [a.filename for a in out.attachments if len(a.data) > upload_limit]
+    if too_big:
+        out.attachments = [a for a in out.attachments if len(a.data) <= upload_limit]
+        note = f"({', '.join(too_big)}: too large to upload here)"
+        out.content = f"{out.content}\n{note}" if out.content else note
+        if out.embed is not None and out.embed.image.url:
+            out.embed.set_image(url=None)
     if out.content:
         kwargs["content"] = out.content
     if out.embed is not None:
@@ -174,7 +184,7 @@ class Sender:
         channel_id = interaction.channel_id or 0
         replace_deferred = deferred_public
         for out in render_all(replies):
-            kwargs = message_kwargs(out)
+            kwargs = message_kwargs(out, interaction.filesize_limit)
             if not interaction.response.is_done():
                 callback = await interaction.response.send_message(ephemeral=out.private, **kwargs)
                 message_id = callback.message_id or 0
@@ -204,8 +214,10 @@ class Sender:
         # A private reply has no one to be shown to in a post: it is left out.
         public = [r for r in replies if not r.private]
         try:
+            guild = self.client.get_guild(int(place.group_id))
+            limit = guild.filesize_limit if guild is not None else DEFAULT_UPLOAD_LIMIT
             for out in render_all(public):
-                kwargs = message_kwargs(out)
+                kwargs = message_kwargs(out, limit)
                 message = await channel.send(**kwargs)
                 if "view" in kwargs:
                     await self.remember(out.choices, channel_id, message.id)
