@@ -122,7 +122,7 @@ def daily_commands(service: DailyService, scheduler: DailyScheduler) -> CommandS
     async def daily_status(ctx: CommandContext, args: Args) -> Reply:
         status = await service.status(ctx.place)
         row = status.row
-        if row is None or (not row.enabled and row.last_post_at is None):
+        if row is None:
             return Reply(
                 text=f"No daily quote here. A moderator can start one with {ctx.prefix}daily set."
             )
@@ -143,7 +143,7 @@ def daily_commands(service: DailyService, scheduler: DailyScheduler) -> CommandS
                 "Next post",
                 when(status.next_run, row.timezone)
                 if row.enabled and status.next_run is not None
-                else "none: daily quotes are off here",
+                else f"none: daily quotes are off here ({ctx.prefix}daily set turns them on)",
             ),
             Field("Cycle", f"{len(row.seen)} of {status.eligible} quotes posted in this round"),
         ]
