@@ -154,7 +154,7 @@ class DailyService:
         current = await self.current_chapter(place)
         eligible = 0
         if row is not None:
-            eligible = len(await self.eligible(row.chapter, place, self.store.book))
+            eligible = len((await self.eligible(row.chapter, place, self.store.book)).ids)
         nxt = from_epoch(row.next_due) if row is not None and row.next_due is not None else None
         return Status(row, nxt, current, eligible)
 
@@ -164,18 +164,28 @@ class DailyService:
 
     # -- quotes -------------------------------------------------------------------------
 
-    async def eligible(self, chapter: str, place: Place, book: Book) -> list[tuple[Chapter, Quote]]:
+    async def eligible(
+        self, chapter: str, place: Place, book: Book, cache: dict[str, Pool] | None = None
+    ) -> Pool:
         """The quotes a channel's setting allows: one chapter, the plan's chapter, or all."""
-        chapters: Sequence[Chapter] = book.chapters
+        key = "all"
         if chapter.isdigit():
-            found = book.chapter(int(chapter))
-            chapters = [found] if found else []
+            key = chapter
         elif chapter == "current":
             number = await self.current_chapter(place)
-            found = book.chapter(number) if number is not None else None
-            if found is not None:
-                chapters = [found]
-        return [(c, q) for c in chapters for q in c.quotes]
+            if number is not None and book.chapter(number) is not None:
+                key = str(number)
+        if cache is not None and key in cache:
+            return cache[key]
+        if key == "all":
+            chapters: Sequence[Chapter] = book.chapters
+        else:
+            found = book.chapter(int(key))
+            chapters = [found] if found else []
+        pool = Pool({q.id: (c, q) for c in chapters for q in c.quotes})
+        if cache is not None:
+            cache[key] = pool
+        return pool
 
     def compose(self, chapter: Chapter, quote: Quote, prompt: bool) -> list[Reply]:
         fields: tuple[Field, ...] = ()
@@ -199,14 +209,13 @@ class DailyService:
         for _ in range(5):
             row = await repo.get(place_key(place))
             assert row is not None
-            quotes = await self.eligible(row.chapter, place, book)
-            by_id = {q.id: (c, q) for c, q in quotes}
-            picked = pick_quote(list(by_id), row.seen, row.last_quote_id, self.rng)
+            pool = await self.eligible(row.chapter, place, book)
+            picked = pick_quote(pool.ids, row.seen, row.last_quote_id, self.rng)
             if picked is None:
                 raise UserError(f"There are no quotes to post ({describe_chapter(row.chapter)}).")
             quote_id, seen = picked
             if await repo.take_quote(row, quote_id, seen):
-                chapter, quote = by_id[quote_id]
+                chapter, quote = pool.by_id[quote_id]
                 return self.compose(chapter, quote, row.prompt)
         raise UserError("The quote cycle is busy; try again.")
 
@@ -223,8 +232,10 @@ class DailyService:
         composed: dict[str, list[Reply]] = {}
         places: dict[str, Place] = {}
         grace = timedelta(minutes=self.config.grace_minutes)
+        pools: dict[str, Pool] = {}
+        timings: dict[tuple[str, str], tuple[Run, Run]] = {}
         for row in rows:
-            plan, replies = await self._plan(row, now, grace, book)
+            plan, replies = await self._plan(row, now, grace, book, pools, timings)
             plans.append(plan)
             if replies:
                 composed[row.place_key] = replies
@@ -241,15 +252,22 @@ class DailyService:
         return sum(1 for o in outcomes if o.error is None)
 
     async def _plan(
-        self, row: DailyRow, now: datetime, grace: timedelta, book: Book
+        self,
+        row: DailyRow,
+        now: datetime,
+        grace: timedelta,
+        book: Book,
+        pools: dict[str, Pool],
+        timings: dict[tuple[str, str], tuple[Run, Run]],
     ) -> tuple[Plan, list[Reply]]:
-        schedule = schedule_of(row)
-        run = last_run(schedule, now)
-        if row.next_date is not None and run.local_date < date.fromisoformat(row.next_date):
-            run = Run(date.fromisoformat(row.next_date), now)  # not expected; be safe
-        following = next_run(schedule, max(now, run.at))
-        while following.local_date <= run.local_date:
-            following = next_run(schedule, following.at)
+        """What to do with one due row. Channels with the same time and zone share the
+        run computation, channels with the same quotes share the pool."""
+        key = (row.local_time, row.timezone)
+        if key not in timings:
+            timings[key] = timing(schedule_of(row), now, None)
+        run, following = timings[key]
+        if row.next_date is not None and run.local_date.isoformat() < row.next_date:
+            run, following = timing(schedule_of(row), now, date.fromisoformat(row.next_date))
         plan = Plan(
             place_key=row.place_key,
             version=row.version,
@@ -267,14 +285,13 @@ class DailyService:
                 f"{minutes} min late, more than the {self.config.grace_minutes} min grace period)"
             )
             return replace(plan, status="skipped", error=error), []
-        quotes = await self.eligible(row.chapter, row.place, book)
-        by_id = {q.id: (c, q) for c, q in quotes}
-        picked = pick_quote(list(by_id), row.seen, row.last_quote_id, self.rng)
+        pool = await self.eligible(row.chapter, row.place, book, pools)
+        picked = pick_quote(pool.ids, row.seen, row.last_quote_id, self.rng)
         if picked is None:
             error = f"no quotes to post ({describe_chapter(row.chapter)})"
             return replace(plan, status="failed", error=error), []
         quote_id, seen = picked
-        chapter, quote = by_id[quote_id]
+        chapter, quote = pool.by_id[quote_id]
         return replace(plan, quote_id=quote_id, seen=seen), self.compose(chapter, quote, row.prompt)
 
     async def _send(
@@ -302,6 +319,25 @@ class DailyService:
                 )
 
         return list(await asyncio.gather(*(send(p) for p in plans)))
+
+
+class Pool:
+    """The quotes a channel may get, by id, in a fixed order."""
+
+    def __init__(self, by_id: dict[str, tuple[Chapter, Quote]]) -> None:
+        self.by_id = by_id
+        self.ids = sorted(by_id)
+
+
+def timing(schedule: Schedule, now: datetime, not_before: date | None) -> tuple[Run, Run]:
+    """The run due at `now` (the latest one not after it) and the run after that."""
+    run = last_run(schedule, now)
+    if not_before is not None and run.local_date < not_before:
+        run = Run(not_before, now)  # the stored next date is ahead of the clock: keep it
+    following = next_run(schedule, max(now, run.at))
+    while following.local_date <= run.local_date:
+        following = next_run(schedule, following.at)
+    return run, following
 
 
 def row_settings(row: DailyRow) -> Settings:

@@ -212,28 +212,35 @@ class DailyRepo:
         return mine
 
     async def _claim_chunk(self, plans: Sequence[Plan], now: int) -> list[Plan]:
-        mine: list[Plan] = []
+        keys = [p.place_key for p in plans]
+        dates = sorted({p.local_date for p in plans})
         await self.db.execute("BEGIN IMMEDIATE")
         try:
-            marks = ", ".join("?" for _ in plans)
-            async with self.db.execute(
-                f"SELECT place_key, version FROM daily_schedules WHERE place_key IN ({marks})",  # noqa: S608  (only ? marks)
-                [p.place_key for p in plans],
-            ) as cur:
-                versions = {r[0]: r[1] for r in await cur.fetchall()}
-            taken: list[Plan] = []
-            for plan in plans:
-                if versions.get(plan.place_key) != plan.version:
-                    continue  # changed since it was read: the next round looks again
-                cur = await self.db.execute(
-                    "INSERT INTO daily_posts (place_key, local_date, status, quote_id, at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (place_key, local_date) DO NOTHING",
-                    (plan.place_key, plan.local_date, plan.status, plan.quote_id, now),
+            # Under the write lock nothing changes between these reads and the writes.
+            versions = dict(
+                await self._pairs(
+                    "SELECT place_key, version FROM daily_schedules WHERE place_key IN ({keys})",
+                    keys,
                 )
-                if cur.rowcount == 1:
-                    mine.append(plan)
-                else:
-                    taken.append(plan)
+            )
+            current = [p for p in plans if versions.get(p.place_key) == p.version]
+            taken_days = set(
+                await self._pairs(
+                    "SELECT place_key, local_date FROM daily_posts"
+                    " WHERE place_key IN ({keys}) AND local_date IN ({dates})",
+                    [p.place_key for p in current],
+                    dates,
+                )
+            )
+            mine = [p for p in current if (p.place_key, p.local_date) not in taken_days]
+            taken = [p for p in current if (p.place_key, p.local_date) in taken_days]
+            # A plain INSERT: should a day be taken after all, the key refuses it and the
+            # whole chunk rolls back rather than post twice.
+            await self.db.executemany(
+                "INSERT INTO daily_posts (place_key, local_date, status, quote_id, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(p.place_key, p.local_date, p.status, p.quote_id, now) for p in mine],
+            )
             await self.db.executemany(
                 "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
                 " version = version + 1, seen = ?, last_quote_id = COALESCE(?, last_quote_id),"
@@ -265,6 +272,16 @@ class DailyRepo:
             await self.db.execute("ROLLBACK")
             raise
         return mine
+
+    async def _pairs(
+        self, sql: str, keys: Sequence[str], dates: Sequence[str] = ()
+    ) -> list[tuple[Any, Any]]:
+        """Run a query whose IN lists are filled with ? marks (never with values)."""
+        if not keys:
+            return []
+        text = sql.format(keys=_marks(len(keys)), dates=_marks(len(dates)))
+        async with self.db.execute(text, [*keys, *dates]) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
 
     async def take_quote(self, row: DailyRow, quote_id: str, seen: frozenset[str]) -> bool:
         """Move a channel's cycle on by one quote (for `daily now`); False if the row changed."""
@@ -311,6 +328,10 @@ class DailyRepo:
             (key,),
         ) as cur:
             return [dict(r) for r in await cur.fetchall()]
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" for _ in range(count))
 
 
 def _seen(seen: frozenset[str]) -> str:
