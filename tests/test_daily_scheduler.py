@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.clock import FakeClock
+from bot.core.clock import FakeClock, settle
+from bot.core.context import Place
 from bot.core.daily_commands import daily_feature
 from bot.core.daily_service import from_epoch
+from bot.core.replies import Reply
 from bot.storage.daily_repo import DailyRow, Plan, place_key
 from tests.daily_support import advance, advance_to, attach_poster, gone, place, settled
 from tests.harness import ConsoleBot, console_bot
@@ -237,3 +240,56 @@ async def test_a_claim_from_a_stale_read_or_for_a_day_already_taken_is_refused(
         same_day = replace(plan_from(fresh), local_date="2026-11-20")
         assert await repo.claim([same_day], now) == []  # the day is taken
         assert [p["local_date"] for p in await repo.posts(fresh.place_key)] == ["2026-11-20"]
+
+
+async def test_an_unusable_stored_schedule_is_turned_off_and_others_still_post(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        poster = attach_poster(bot, clock)
+        await schedule(bot, "good", "13:00", "UTC")
+        await schedule(bot, "bad", "13:00", "UTC")
+        await bot.app.db.execute(
+            "UPDATE daily_schedules SET timezone = 'Mars/Olympus_Mons' WHERE channel_id = 'bad'"
+        )
+        with caplog.at_level(logging.ERROR):
+            await advance(bot, clock, timedelta(hours=1))
+        assert poster.channels() == ["good"]
+        row = await daily_feature(bot.app).service.get(place("bad"))
+        assert row is not None and not row.enabled and row.next_due is None
+        assert row.last_error is not None and "set it again" in row.last_error
+        assert "the stored schedule is unusable" in caplog.text
+        assert daily_feature(bot.app).scheduler.sleeping_until == datetime(
+            2026, 11, 21, 13, 0, tzinfo=UTC
+        )
+
+
+async def test_shutdown_during_a_round_lets_claimed_posts_go_out_and_be_recorded(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    class SlowPoster:
+        def __init__(self) -> None:
+            self.entered = asyncio.Event()
+            self.release = asyncio.Event()
+            self.sent = 0
+
+        async def post(self, where: Place, replies: Sequence[Reply]) -> None:
+            self.entered.set()
+            await self.release.wait()
+            self.sent += 1
+
+    async with console_bot(tmp_path, clock) as bot:
+        slow = SlowPoster()
+        bot.app.engine.outbox.register("fake", slow)
+        await schedule(bot, "room", "13:00", "UTC")
+        await clock.advance(timedelta(hours=1))
+        await slow.entered.wait()
+        stopping = asyncio.create_task(bot.app.stop())
+        await settle()
+        assert not stopping.done()  # shutdown waits for the round in flight
+        slow.release.set()
+        await stopping
+        assert slow.sent == 1
+    async with console_bot(tmp_path, clock) as bot:
+        repo = await daily_feature(bot.app).service.repo()
+        assert [p["status"] for p in await repo.posts(place_key(place("room")))] == ["posted"]

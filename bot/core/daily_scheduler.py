@@ -54,20 +54,42 @@ class DailyScheduler:
 
     async def run(self) -> None:
         self._running = True
+        stuck = 0
         try:
             while True:
                 self._wake.clear()
-                try:
-                    await self.source.dispatch_due(self.clock.now())
-                    until = await self.source.next_due()
-                except Exception:
-                    log.exception("daily quotes: a round failed; trying again in a minute")
-                    until = self.clock.now() + RETRY
+                until = await self._finish(asyncio.create_task(self._round()))
+                now = self.clock.now()
+                # Something still due right after a round: another copy changed it, so look
+                # again at once, but never spin: after a few tries wait a minute.
+                stuck = stuck + 1 if until is not None and until <= now else 0
+                if stuck >= 3:
+                    log.warning("daily quotes: posts stay due after %d rounds; waiting", stuck)
+                    until = now + RETRY
                 await self._sleep(until)
         finally:
             self._running = False
             self._sleeping = False
             self._changed.set()
+
+    async def _round(self) -> datetime | None:
+        try:
+            await self.source.dispatch_due(self.clock.now())
+            return await self.source.next_due()
+        except Exception:
+            log.exception("daily quotes: a round failed; trying again in a minute")
+            return self.clock.now() + RETRY
+
+    @staticmethod
+    async def _finish(round_: asyncio.Task[datetime | None]) -> datetime | None:
+        """Wait for a round; if cancelled meanwhile (shutdown), let the round end first, so
+        that posts claimed in the database are also sent and recorded."""
+        try:
+            return await asyncio.shield(round_)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await round_
+            raise
 
     async def _sleep(self, until: datetime | None) -> None:
         waiters: list[asyncio.Task[object]] = [asyncio.create_task(self._wake.wait())]

@@ -235,7 +235,11 @@ class DailyService:
         pools: dict[str, Pool] = {}
         timings: dict[tuple[str, str], tuple[Run, Run]] = {}
         for row in rows:
-            plan, replies = await self._plan(row, now, grace, book, pools, timings)
+            try:
+                plan, replies = await self._plan(row, now, grace, book, pools, timings)
+            except Exception as exc:  # one broken row must not hold up the others
+                log.exception("daily quote for %s: the stored schedule is unusable", row.place_key)
+                plan, replies = broken(row, now, exc), []
             plans.append(plan)
             if replies:
                 composed[row.place_key] = replies
@@ -338,6 +342,20 @@ def timing(schedule: Schedule, now: datetime, not_before: date | None) -> tuple[
     while following.local_date <= run.local_date:
         following = next_run(schedule, following.at)
     return run, following
+
+
+def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:
+    """Turn off a schedule that cannot be computed (e.g. a timezone the system lost)."""
+    return Plan(
+        place_key=row.place_key,
+        version=row.version,
+        local_date=now.date().isoformat(),
+        next_due=None,
+        next_date=None,
+        status="failed",
+        seen=row.seen,
+        error=f"the schedule could not be used and is off ({exc}); set it again",
+    )
 
 
 def row_settings(row: DailyRow) -> Settings:

@@ -84,8 +84,8 @@ class Plan:
     place_key: str
     version: int  # the version the plan was made from
     local_date: str
-    next_due: int
-    next_date: str
+    next_due: int | None  # None: the stored schedule is unusable; it is turned off
+    next_date: str | None
     status: str  # "claimed" (to post), "skipped" (too late) or "failed" (nothing to post)
     quote_id: str | None = None
     seen: frozenset[str] = frozenset()
@@ -243,7 +243,7 @@ class DailyRepo:
             )
             await self.db.executemany(
                 "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
-                " version = version + 1, seen = ?, last_quote_id = COALESCE(?, last_quote_id),"
+                " enabled = CASE WHEN ? IS NULL THEN 0 ELSE enabled END, version = version + 1, seen = ?, last_quote_id = COALESCE(?, last_quote_id),"
                 " last_error = COALESCE(?, last_error),"
                 " last_error_at = CASE WHEN ? IS NULL THEN last_error_at ELSE ? END"
                 " WHERE place_key = ?",
@@ -252,6 +252,7 @@ class DailyRepo:
                         p.next_due,
                         p.next_date,
                         p.local_date,
+                        p.next_due,
                         _seen(p.seen),
                         p.quote_id,
                         p.error,
