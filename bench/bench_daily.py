@@ -45,6 +45,11 @@ class CountingPoster:
         self.count += 1
 
 
+def check(ok: bool, problem: str) -> None:
+    if not ok:
+        raise SystemExit(f"bench_daily: wrong result: {problem}")
+
+
 async def fill(app: App, channels: int) -> None:
     """Insert `channels` schedules due at DUE, in one transaction."""
     due = int(DUE.timestamp())
@@ -103,12 +108,12 @@ async def measure(channels: int, rounds: int) -> None:
             t0 = time.perf_counter()
             rows = await repo.due(int(DUE.timestamp()))
             baseline.append(time.perf_counter() - t0)
-            assert len(rows) == channels
+            check(len(rows) == channels, f"{len(rows)} due rows, expected {channels}")
             poster.count = 0
             t0 = time.perf_counter()
             sent = await service.dispatch_due(DUE)
             dispatch.append(time.perf_counter() - t0)
-            assert sent == channels == poster.count, (sent, poster.count)
+            check(sent == channels == poster.count, f"sent {sent}, poster saw {poster.count}")
             clock.set(START)
         await app.stop()
         # Through the scheduler loop.
@@ -119,12 +124,12 @@ async def measure(channels: int, rounds: int) -> None:
             await app.start()
             scheduler = daily_feature(app).scheduler
             await scheduler.wait_idle()
-            assert scheduler.sleeping_until == DUE
+            check(scheduler.sleeping_until == DUE, f"loop sleeps until {scheduler.sleeping_until}")
             t0 = time.perf_counter()
             await clock.advance(DUE - START)
             await scheduler.wait_idle()
             loop.append(time.perf_counter() - t0)
-            assert poster.count == channels, poster.count
+            check(poster.count == channels, f"the loop posted {poster.count} of {channels}")
             await app.stop()
 
     base = statistics.median(baseline)
