@@ -293,3 +293,26 @@ async def test_shutdown_during_a_round_lets_claimed_posts_go_out_and_be_recorded
     async with console_bot(tmp_path, clock) as bot:
         repo = await daily_feature(bot.app).service.repo()
         assert [p["status"] for p in await repo.posts(place_key(place("room")))] == ["posted"]
+
+
+async def test_a_failing_reading_plan_fails_that_day_only(tmp_path: Path, clock: FakeClock) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        poster = attach_poster(bot, clock)
+
+        async def broken_plan(where: Place) -> int | None:
+            raise RuntimeError("plan table locked")
+
+        bot.app.current_chapter = broken_plan
+        await schedule(bot, "room", "13:00", "UTC", chapter="current")
+        await advance(bot, clock, timedelta(hours=1))
+        assert poster.sent == []
+        row = await daily_feature(bot.app).service.get(place("room"))
+        assert row is not None and row.enabled and row.last_error is not None
+        assert "plan table locked" in row.last_error
+
+        async def plan_fifteen(where: Place) -> int | None:
+            return 15
+
+        bot.app.current_chapter = plan_fifteen
+        await advance(bot, clock, timedelta(days=1))
+        assert poster.channels() == ["room"] and "chapter 15" in poster.sent[0].text

@@ -289,7 +289,11 @@ class DailyService:
                 f"{minutes} min late, more than the {self.config.grace_minutes} min grace period)"
             )
             return replace(plan, status="skipped", error=error), []
-        pool = await self.eligible(row.chapter, row.place, book, pools)
+        try:
+            pool = await self.eligible(row.chapter, row.place, book, pools)
+        except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
+            log.exception("daily quote for %s: could not find the quotes", row.place_key)
+            return replace(plan, status="failed", error=f"could not find the quotes ({exc})"), []
         picked = pick_quote(pool.ids, row.seen, row.last_quote_id, self.rng)
         if picked is None:
             error = f"no quotes to post ({describe_chapter(row.chapter)})"
