@@ -19,6 +19,7 @@ from bot.core.content_store import ContentStore
 from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.help import help_commands
+from bot.core.quiz_commands import install_quiz
 from bot.core.reading import CurrentChapter, Reading, no_plan
 from bot.core.tasks import Supervisor
 from bot.storage.db import connect
@@ -99,6 +100,7 @@ async def build_app(
     # participation and the reading plan (issue 4)
 
     # quizzes (issue 3)
+    install_quiz(app)
 
     # daily quotes (issue 5)
     install_daily(app)

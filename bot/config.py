@@ -33,7 +33,15 @@ class ConsoleConfig(Section):
 
 
 class QuizConfig(Section):
-    pass
+    default_questions: int = Field(
+        default=5, ge=1, le=100
+    )  # questions when `questions` is not given
+    max_questions: int = Field(default=20, ge=1, le=100)  # the most a quiz may ask
+    # Seconds each question stays open when `seconds` is not given; null: until `quiz next`.
+    default_seconds: int | None = Field(default=None, ge=5, le=3600)
+    max_seconds: int = Field(default=600, ge=5, le=3600)  # the longest `seconds` allowed
+    # One extra point for a right answer given in the first third of a timed question.
+    speed_bonus: bool = False
 
 
 class ParticipationConfig(Section):
@@ -114,9 +122,12 @@ def load_config(path: Path | None) -> Config:
     """The config from a YAML file, or the defaults when no file is given."""
     if path is None:
         return Config()
-    doc = read_yaml(path)
-    if doc.data is None:
-        return Config()
+    try:
+        doc = read_yaml(path)
+    except ProblemsError as exc:
+        if [p.message for p in exc.problems] == ["file is empty"]:
+            return Config()  # an empty config (or only comments) means the defaults
+        raise
     try:
         return Config.model_validate(doc.data)
     except ValidationError as exc:
