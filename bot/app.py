@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
 from bot.core.content_store import ContentStore
+from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.help import help_commands
 from bot.core.quiz_commands import install_quiz
@@ -107,6 +108,7 @@ async def build_app(
     install_quiz(app)
 
     # daily quotes (issue 5)
+    install_daily(app)
 
     return app
 
