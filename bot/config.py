@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.core.daily import format_time, parse_time
 from bot.core.yamldoc import ProblemsError, problems_from_validation, read_yaml
 
 
@@ -48,7 +49,26 @@ class ParticipationConfig(Section):
 
 
 class DailyConfig(Section):
-    pass
+    # A post missed while the bot was down is made on start if it is at most this late.
+    grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    # What `daily set` uses for what it is not told (the timezone defaults to `timezone`).
+    default_time: str = "09:00"
+    default_chapter: str = "current"  # a chapter number, current or all
+    default_prompt: bool = True
+    # How many channels' posts are sent at once when many are due together.
+    concurrency: int = Field(default=8, ge=1, le=100)
+
+    @field_validator("default_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        return format_time(parse_time(value))
+
+    @field_validator("default_chapter")
+    @classmethod
+    def _chapter(cls, value: str) -> str:
+        if value in ("all", "current") or value.isdigit():
+            return value
+        raise ValueError("expected a chapter number, current or all")
 
 
 class DiscordConfig(Section):
