@@ -108,6 +108,10 @@ class DiscordAdapter:
             if not self.client.is_closed():
                 await self.client.close()
 
+    async def wait_ready(self) -> None:
+        """Return once the gateway is connected and the guilds are known (see run_until_done)."""
+        await self.client.wait_until_ready()
+
     async def sync_at_start(self) -> None:
         if not self.config.sync_on_start or self.client.application_id is None:
             return

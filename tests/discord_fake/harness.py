@@ -48,16 +48,17 @@ async def discord_bot(
     if setup is not None:
         setup(app)
     adapter = DiscordAdapter(app, config.discord, TOKEN)
-    await app.start()
+    # The order of run_until_done: connect, wait until ready, then resume stored state.
     task = asyncio.create_task(adapter.run())
     try:
-        ready = asyncio.create_task(adapter.client.wait_until_ready())
+        ready = asyncio.create_task(adapter.wait_ready())
         done, _ = await asyncio.wait({ready, task}, timeout=15, return_when="FIRST_COMPLETED")
         if ready not in done:
             ready.cancel()
             if task.done():
                 task.result()  # raise what killed the client
             raise TimeoutError("the Discord client did not become ready")
+        await app.start()
         yield DiscordBot(app, adapter, task)
         assert not task.done(), f"the client's connect() task died: {task}"
     finally:
