@@ -194,3 +194,17 @@ async def test_thread_command_knows_its_channel(tmp_path: Path, fake_discord: Fa
     async with discord_bot(tmp_path, fake_discord):
         answer = await fake_discord.slash("alice", "chapters", channel_id=READING)
     assert "15." in answer.text()
+
+
+async def test_autocomplete_offers_timezones_and_terms(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """The timezone option of /daily set and the glossary term autocomplete."""
+    async with discord_bot(tmp_path, fake_discord):
+        zones = await fake_discord.autocomplete(
+            "mod", "daily", "set", "timezone", timezone="europe/lon"
+        )
+        terms = await fake_discord.autocomplete("alice", "glossary", None, "term", term="")
+    assert [c["value"] for c in zones.callback().body["data"]["choices"]] == ["Europe/London"]
+    offered = terms.callback().body["data"]["choices"]
+    assert 0 < len(offered) <= 25
