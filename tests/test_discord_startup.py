@@ -23,3 +23,27 @@ async def test_identify_asks_for_guilds_messages_and_reactions_only(
     (identify,) = fake_discord.identifies
     assert identify["intents"] == GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS
     assert identify["intents"] & PRIVILEGED == 0
+
+
+async def test_run_until_done_starts_answers_and_stops_cleanly(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """The real run loop: connect, resume state, answer a command, then shut down on cancel."""
+    import asyncio
+    import random
+
+    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.app import build_app, run_until_done
+    from bot.core.clock import FakeClock
+    from tests.harness import START, make_config
+
+    config = make_config(tmp_path, adapters=["discord"], discord={"guild_ready_timeout": 0.2})
+    app = await build_app(config, clock=FakeClock(START), rng=random.Random(7))
+    adapter = DiscordAdapter(app, config.discord, "fake-token")
+    running = asyncio.create_task(run_until_done(app, [adapter]))
+    await fake_discord.wait_for(lambda: fake_discord.identifies)
+    answer = await fake_discord.slash("alice", "chapters")
+    assert "15." in answer.text()
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert adapter.client.is_closed()
