@@ -208,3 +208,24 @@ async def test_autocomplete_offers_timezones_and_terms(
     assert [c["value"] for c in zones.callback().body["data"]["choices"]] == ["Europe/London"]
     offered = terms.callback().body["data"]["choices"]
     assert 0 < len(offered) <= 25
+
+
+async def test_a_command_with_nothing_to_say_is_still_answered(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """An empty reply is not sent as an empty message (Discord refuses those): a private "Done."."""
+    from bot.core.commands import CommandSet
+    from bot.core.replies import Reply
+
+    def setup(app):
+        cs = CommandSet()
+
+        @cs.command("quiet", "Says nothing")
+        async def quiet(ctx, args):
+            return Reply()
+
+        app.engine.table.extend(cs.commands)
+
+    async with discord_bot(tmp_path, fake_discord, setup=setup):
+        answer = await fake_discord.slash("alice", "quiet")
+    assert answer.ephemeral() and answer.text() == "Done."

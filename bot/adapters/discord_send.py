@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 CUSTOM_ID_LIMIT = 100
 ANSWERED_PRIVATELY = "(answered privately)"
+DONE = "Done."
 # kz:<command, spaces as _>:<option index>:<token>
 CUSTOM_ID = re.compile(r"kz:(?P<command>[a-z0-9_-]+):(?P<index>\d{1,2}):(?P<token>[^\s]{1,80})")
 
@@ -131,7 +132,13 @@ def message_kwargs(out: Outgoing, upload_limit: int = DEFAULT_UPLOAD_LIMIT) -> d
 
 
 def render_all(replies: Sequence[Reply]) -> list[Outgoing]:
-    return [out for reply in replies for out in render(reply)]
+    """Every message to send; empty ones (Discord refuses them) are left out."""
+    return [
+        out
+        for reply in replies
+        for out in render(reply)
+        if out.content or out.embed is not None or out.attachments
+    ]
 
 
 def closed_choices(replies: Sequence[Reply]) -> list[ChoiceSet]:
@@ -171,6 +178,8 @@ class Sender:
             await partial.get_partial_message(message_id).edit(view=view)
         except discord.HTTPException as exc:
             log.warning("discord: could not disable the buttons of %s: %s", choices.token, exc)
+        else:
+            await self.settings.set(f"discord.choices.{choices.token}", "closed")
 
     # -- interaction answers ------------------------------------------------------------
 
@@ -203,6 +212,10 @@ class Sender:
                 message_id = message.id
             if "view" in kwargs and not out.private:
                 await self.remember(out.choices, channel_id, message_id)
+        if not interaction.response.is_done():  # nothing to say: still answer, privately
+            await interaction.response.send_message(DONE, ephemeral=True)
+        elif replace_deferred:  # deferred, then nothing to say: settle "thinking..."
+            await interaction.edit_original_response(content=DONE)
         for choices in closed_choices(replies):
             await self.close(choices)
 
