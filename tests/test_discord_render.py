@@ -96,3 +96,20 @@ def test_a_clash_between_plain_and_group_names_is_refused() -> None:
     """A group that already has a `show` subcommand cannot take its plain command as `show`."""
     with pytest.raises(ValueError, match="two commands"):
         SlashCommands(table("notes", "notes show"))
+
+
+def test_member_argument_uses_discords_member_picker() -> None:
+    """An argument hinted "member" becomes a user option; its value reaches the core as the id."""
+    cs = CommandSet()
+
+    async def handler(ctx, args):  # pragma: no cover - never run
+        return Reply()
+
+    cs.command("whois", "who", Arg("member", "a member", hint="member"))(handler)
+    slash = SlashCommands(CommandTable(cs.commands))
+    (whois,) = slash.payload()
+    assert whois["options"][0]["type"] == 6
+    resolved = slash.resolve(
+        {"name": "whois", "options": [{"name": "member", "type": 6, "value": "2002"}]}
+    )
+    assert resolved is not None and resolved[1] == {"member": "2002"}

@@ -9,7 +9,8 @@ Rules:
 - Two-word commands become subcommands of a group (`/quiz start`).
 - A name that is both a command and a group prefix (`stats` beside `stats group`) becomes
   a subcommand of its group: `/stats me` (see PLAIN_SUBCOMMAND), or `/<name> show`.
-- Options: `Arg.type` int -> integer, a flag -> boolean, else string; `choices` -> fixed
+- Options: `Arg.type` int -> integer, a flag -> boolean, hint "member" -> Discord's
+  member picker (the core receives the member's id), else string; `choices` -> fixed
   choices; hints chapter/term/timezone -> autocomplete. Required options come first
   (Discord's rule); a keyword argument's option is named after the argument.
 - Every command is guild only (a reading circle lives in a server). A top-level command
@@ -35,6 +36,7 @@ SUB_COMMAND = 1
 STRING = 3
 INTEGER = 4
 BOOLEAN = 5
+USER = 6
 CHAT_INPUT = 1
 GUILD_CONTEXT = 0
 GUILD_INSTALL = 0
@@ -66,6 +68,8 @@ def option_type(arg: Arg) -> int:
         return BOOLEAN
     if arg.type is int and arg.kind is ArgKind.WORD:
         return INTEGER
+    if arg.hint == "member" and not arg.choices:
+        return USER  # Discord's member picker; the core gets the member's id
     return STRING
 
 
