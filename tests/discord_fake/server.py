@@ -628,6 +628,11 @@ class Interaction:
         result.extend(r.body for r in self.followups() if r.body)
         return result
 
+    def files(self) -> list[tuple[str, bytes]]:
+        """Files attached to the callback and the follow-ups."""
+        records = [r for r in [self.callback(), *self.followups()] if r is not None]
+        return [f for r in records for f in r.files]
+
     def text(self) -> str:
         """Everything the member sees: contents and embed texts, joined."""
         parts: list[str] = []
