@@ -146,7 +146,10 @@ def _ends_word(text: str, i: int) -> bool:
 
 def _first_difference(wanted: str, found: str) -> str:
     ours, theirs = wanted.split(), found.split()
-    matcher = difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False)
+    # Compare words without the punctuation around them: a quote may leave it out.
+    matcher = difflib.SequenceMatcher(
+        a=[_bare(w) for w in ours], b=[_bare(w) for w in theirs], autojunk=False
+    )
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         mine = " ".join(ours[a1:a2])
         source = " ".join(theirs[b1:b2])
@@ -157,6 +160,10 @@ def _first_difference(wanted: str, found: str) -> str:
         if tag == "insert" and 0 < a1 < len(ours):
             return f"the source has {_clip(source)!r} after {_clip(ours[a1 - 1])!r}"
     return ""
+
+
+def _bare(word: str) -> str:
+    return word.strip("\"'.,;:!?()[]") or word
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -41,7 +41,11 @@ def check_book(book: BookFiles) -> list[Problem]:
         if chapter.doc is not None and isinstance(number, int) and not isinstance(number, bool):
             if number in numbers:
                 problems.append(
-                    _at(chapter.doc, ("number",), f"chapter {number} is also {numbers[number]}")
+                    _at(
+                        chapter.doc,
+                        ("number",),
+                        f"chapter number {number} is used twice (also in {numbers[number]})",
+                    )
                 )
             numbers.setdefault(number, chapter.name)
     problems.extend(_unique_ids(book.chapters, "quotes", "quote"))
@@ -165,7 +169,7 @@ class SourceTexts:
                 text = read_text(path, str(path))
             except ProblemsError as exc:
                 said = "; ".join(p.message for p in exc.problems)
-                self.cache[path] = _at(doc, loc, f"source text {path}: {said}")
+                self.cache[path] = _at(doc, loc, f"{said}: {path}")
             else:
                 normalised = normalise(text)
                 if not normalised.text:

@@ -143,12 +143,7 @@ def parse_yaml(text: str, name: str) -> Document:
                 depth -= 1
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            what = f"{exc.problem} ({exc.context})"
-        raise fail(f"YAML syntax error: {what}", line) from None
+        raise ProblemsError([_syntax_problem(exc, name)]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
@@ -163,6 +158,19 @@ def parse_yaml(text: str, name: str) -> Document:
     if problems:
         raise ProblemsError(problems)
     return Document(name, data, doc.lines, doc.written)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    what = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        where = exc.context
+        if exc.context_mark and exc.context_mark.line + 1 != line:
+            where += f" that starts at line {exc.context_mark.line + 1}"
+        what = f"{exc.problem} ({where})"
+    hint = "; check the quotes, colons and indentation on this line and the lines above"
+    return Problem(name, line, "", f"YAML syntax error: {what}{hint}")
 
 
 _constructor = yaml.SafeLoader("")
