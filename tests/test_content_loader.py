@@ -219,3 +219,36 @@ def test_closest_passage_comes_from_the_original_text_with_the_first_difference(
     assert "the Chinese masses … were advancing from victory" in closest.passage
     assert closest.score > 80
     assert "'...'" in closest.difference
+
+
+def test_values_yaml_cannot_construct_are_problems_not_crashes() -> None:
+    with pytest.raises(ProblemsError) as info:
+        parse_yaml("a: !!timestamp soon\nb: !!int x\n", "f.yaml")
+    shown = str(info.value)
+    assert "f.yaml:1: a: YAML cannot read 'soon' as timestamp" in shown
+    assert "f.yaml:2: b: YAML cannot read 'x' as int" in shown
+
+
+def test_a_field_name_that_looks_like_pydantic_internals_is_still_named(tmp_path: Path) -> None:
+    chapter = CHAPTER.format(n=1) + "sou[rce: x\nbool: y\n"
+    shown = problems(make_pack(tmp_path, {"1.yaml": chapter}))
+    assert "1.yaml:5: sou[rce: unknown field" in shown
+    assert "1.yaml:6: bool: unknown field" in shown
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x00\x01binary", "source_text: this is a binary file, not text"),
+        ("caf\u00e9".encode("latin-1"), "source_text: not valid UTF-8 text"),
+        (b"  \n\n ", "source_text: source text"),
+    ],
+)
+def test_a_source_text_that_cannot_be_read_is_a_problem(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    chapter = CHAPTER.format(n=1) + "source_text: texts/s.txt\n"
+    root = make_pack(tmp_path, {"1.yaml": chapter})
+    (root / "texts").mkdir()
+    (root / "texts" / "s.txt").write_bytes(content)
+    assert expected in problems(root)

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.core.yamlerrors import Loc, format_loc, problems_from_errors
+from bot.core.yamlerrors import Loc, child_of, format_loc, problems_from_errors
 
 __all__ = [
     "MAX_BYTES",
@@ -185,6 +185,16 @@ def _scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -
             Problem(doc.file, node.start_mark.line + 1, format_loc(loc), f"YAML: {problem}")
         )
         return None
+    except Exception:  # PyYAML's constructors raise plain errors for values like `!!int x`
+        problems.append(
+            Problem(
+                doc.file,
+                node.start_mark.line + 1,
+                format_loc(loc),
+                f"YAML cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]}",
+            )
+        )
+        return None
     if isinstance(node, yaml.ScalarNode) and not isinstance(value, str) and not node.style:
         doc.written[loc] = node.value
     return value
@@ -225,6 +235,14 @@ def _build(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) ->
     return _scalar(node, loc, doc, problems)
 
 
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        found, data = child_of(data, part)
+        if not found:
+            return None
+    return data
+
+
 def problems_from_validation(
     exc: ValidationError,
     doc: Document,
@@ -236,7 +254,7 @@ def problems_from_validation(
     problems = []
     errors = exc.errors()
     for loc, message in problems_from_errors(
-        errors, lambda loc: doc.written.get((*prefix, *loc)), model
+        errors, lambda loc: doc.written.get((*prefix, *loc)), model, _at(doc.data, prefix)
     ):
         full = (*prefix, *loc)
         problems.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))

@@ -58,10 +58,36 @@ def format_loc(loc: Iterable[str | int]) -> str:
     return out
 
 
-def _is_tag(part: str | int) -> bool:
+def _looks_like_tag(part: str | int) -> bool:
     return isinstance(part, str) and (
         part in _TAGS or "[" in part or part.startswith(_TAG_PREFIXES)
     )
+
+
+def child_of(data: Any, part: str | int) -> tuple[bool, Any]:
+    """(True, the value under `part`) when `data` has it, else (False, None)."""
+    if isinstance(data, dict) and part in data:
+        return True, data[part]
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return True, data[part]
+    return False, None
+
+
+def _clean_loc(loc: Loc, data: Any, missing: bool) -> Loc:
+    """The error's place without the names pydantic gives a union's branches. A part is a
+    real key when the data has it (a field name may look like anything)."""
+    out: list[str | int] = []
+    current = data
+    for n, part in enumerate(loc):
+        found, child = child_of(current, part)
+        if found:
+            current = child
+        elif (missing and n == len(loc) - 1) or not _looks_like_tag(part):
+            current = None
+        else:
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def describe(value: Any) -> str:
@@ -217,13 +243,14 @@ def problems_from_errors(
     errors: Iterable[ErrorDetails],
     written_at: Callable[[Loc], str | None],
     model: type[BaseModel] | None = None,
+    data: Any = None,
 ) -> list[tuple[Loc, str]]:
     """(place, message) for pydantic's errors: one per place, in order."""
     grouped: dict[Loc, list[ErrorDetails]] = {}
     union: set[Loc] = set()
     for error in errors:
         loc = tuple(error["loc"])
-        clean = tuple(p for p in loc if not _is_tag(p))
+        clean = _clean_loc(loc, data, error["type"] == "missing")
         if clean != loc:
             union.add(clean)
         if error["type"] == RULE:
