@@ -68,8 +68,8 @@ def test_quoted_scalars_stay_text() -> None:
         ("a: &x 1\nb: *x\n", "anchors and aliases"),
         ("a: [1, 2\n", "YAML syntax error"),
         ("---\na: 1\n---\nb: 2\n", "YAML syntax error"),
-        ("a: 1\na: 2\n", "field 'a' appears twice"),
-        ("? [1, 2]\n: x\n", "field names must be text"),
+        ("a: 1\na: 2\n", "key 'a' appears twice"),
+        ("? [1, 2]\n: x\n", "keys must be text"),
         ("a: !!python/object:os.system x\n", "could not determine a constructor"),
     ],
 )

@@ -83,7 +83,7 @@ EXPECTED: dict[str, list[str]] = {
     "unknown-tag": [
         "unknown-tag/chapters/1.yaml:2: title: YAML: could not determine a constructor for the tag '!shout'"
     ],
-    "duplicate-key": ["duplicate-key/chapters/1.yaml:6: field 'title' appears twice"],
+    "duplicate-key": ["duplicate-key/chapters/1.yaml:6: key 'title' appears twice"],
     "control-character": [
         "control-character/chapters/1.yaml:3: the character U+0007 is not allowed in YAML text"
     ],

@@ -151,7 +151,7 @@ def parse_yaml(text: str, name: str) -> Document:
     except yaml.YAMLError as exc:
         raise fail(f"YAML syntax error: {exc}") from None
     if node is None:
-        raise fail("file is empty (expected a mapping of fields)")
+        raise fail("file is empty")
     doc = Document(name, None, {}, {})
     problems: list[Problem] = []
     data = _build(node, (), doc, problems)
@@ -219,13 +219,13 @@ def _build(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) ->
                         doc.file,
                         line,
                         format_loc(loc),
-                        f"field names must be text, got {shown} (put it in quotes)",
+                        f"keys must be text, got {shown} (put it in quotes)",
                     )
                 )
                 continue
             if key in out:
                 problems.append(
-                    Problem(doc.file, line, format_loc(loc), f"field {key!r} appears twice")
+                    Problem(doc.file, line, format_loc(loc), f"key {key!r} appears twice")
                 )
                 continue
             out[key] = _build(value_node, (*loc, key), doc, problems)
