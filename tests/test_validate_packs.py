@@ -4,6 +4,7 @@ what was expected, never a traceback."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -247,3 +248,15 @@ def test_each_quote_comes_from_a_passage_of_the_work_it_is_attributed_to() -> No
     for quote in chapter.quotes:
         found = [p for p in passages[quote.source.work] if contains(normalise(p), quote.text)]
         assert found, f"{quote.id} is not in a passage of {quote.source.work}"
+
+
+def test_the_readme_examples_make_a_valid_pack(tmp_path: Path) -> None:
+    """The chapter and quiz examples of "Writing a content pack" pass validate as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Writing a content pack", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```yaml\n")[1:]]
+    chapter, quiz = blocks[0], blocks[1]
+    book = tmp_path / "book"
+    shutil.copytree(SHIPPED_CONTENT / "united-opposition", book)
+    (book / "chapters" / "15.yaml").write_text(chapter + quiz, encoding="utf-8")
+    assert main(["validate", str(book)]) == 0

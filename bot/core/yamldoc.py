@@ -93,14 +93,14 @@ def read_text(path: Path, name: str | None = None, what: str = "text") -> str:
             raise fail("file not found")
         if path.is_dir():
             raise fail("expected a file, found a folder")
-        if not path.is_file():
-            raise fail("not a regular file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(f"file is too large ({size} bytes; at most {MAX_BYTES})")
-        raw = path.read_bytes()
+        with path.open("rb") as stream:  # a pipe or device is read too, up to the limit
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    except ValueError:
+        raise fail("not a usable file name") from None
+    if len(raw) > MAX_BYTES:
+        raise fail(f"file is too large (more than {MAX_BYTES} bytes)")
     if b"\x00" in raw:
         raise fail(f"this is a binary file, not {what}")
     try:
