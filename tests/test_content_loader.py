@@ -3,6 +3,7 @@ messages, the checks across files and the matching of quotes against a source te
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -252,3 +253,33 @@ def test_a_source_text_that_cannot_be_read_is_a_problem(
     (root / "texts").mkdir()
     (root / "texts" / "s.txt").write_bytes(content)
     assert expected in problems(root)
+
+
+MUTATIONS = [b": ", b"- ", b"\n", b"  ", b"&a ", b"*a", b"[", b"]", b"{", b"}", b'"', b"'",
+             b"\x00", b"\xff", b"yes", b"3:16", b"? ", b"|", b"---\n", b"\t", b"!!int ",
+             b"!!timestamp ", b"<<: ", b"\xe2\x80", b"\r", b"%YAML 1.1\n"]  # fmt: skip
+
+
+def test_randomly_damaged_chapters_give_problems_never_a_crash(tmp_path: Path) -> None:
+    """A seeded fuzz of the shipped chapter: whatever the bytes, a ProblemsError or a pack."""
+    rng = random.Random(2026)
+    book = tmp_path / "book"
+    shutil.copytree(SHIPPED_CONTENT / "united-opposition", book)
+    path = book / "chapters" / "15.yaml"
+    good = path.read_bytes()
+    for _ in range(60):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 5)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                data[at:at] = rng.choice(MUTATIONS)
+            else:
+                del data[at : at + rng.randint(1, 40)]
+        path.write_bytes(bytes(data))
+        try:
+            load_checked(book)
+        except ProblemsError as exc:
+            found = exc.problems
+        else:
+            found = []
+        assert all(p.message and p.file for p in found)

@@ -34,6 +34,8 @@ __all__ = [
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+# libyaml's parser when PyYAML was built with it (several times faster), else PyYAML's own.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, order=True)
@@ -131,7 +133,7 @@ def parse_yaml(text: str, name: str) -> Document:
 
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise fail("YAML anchors and aliases (& and *) are not allowed", line)
@@ -141,7 +143,7 @@ def parse_yaml(text: str, name: str) -> Document:
                     raise fail(f"nested more than {MAX_DEPTH} levels deep", line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         raise ProblemsError([_syntax_problem(exc, name)]) from None
     except yaml.reader.ReaderError as exc:
@@ -173,12 +175,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
     return Problem(name, line, "", f"YAML syntax error: {what}{hint}")
 
 
-_constructor = yaml.SafeLoader("")
-
-
 def _scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -> Any:
+    # A fresh constructor each time: one kept around remembers every node it has built.
     try:
-        value = _constructor.construct_object(node, deep=True)
+        value = yaml.SafeLoader("").construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         problems.append(
