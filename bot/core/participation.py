@@ -67,6 +67,8 @@ class Recorder:
         self.lock = asyncio.Lock()
         self._inflight: asyncio.Task[int] | None = None
         self.flushes = 0
+        # When the buffer was last written (or the recorder made): the interval counts from it.
+        self.written_at = clock.now()
 
     # -- taking events --------------------------------------------------------------------
 
@@ -114,6 +116,7 @@ class Recorder:
         On failure the counts go back into the buffer, to be written next time.
         """
         async with self.lock:
+            self.written_at = self.clock.now()
             if not self._counts and not self._names:
                 self._pending = 0
                 return 0
@@ -145,7 +148,7 @@ class Recorder:
         """Write the buffer when it fills up or the interval has passed; forever."""
         failed = False
         while True:
-            await self._wait(self.clock.now() + self.interval, listen=not failed)
+            await self._wait(self.written_at + self.interval, listen=not failed)
             # Shielded: a shutdown that cancels this loop mid-write lets the write finish
             # (it holds the lock, so the final flush waits for it) instead of tearing it.
             self._inflight = asyncio.ensure_future(self.flush())
@@ -168,6 +171,11 @@ class Recorder:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+
+    async def idle(self) -> None:
+        """Wait until a write the loop has started is done (tests and shutdown use it)."""
+        if self._inflight is not None and not self._inflight.done():
+            await asyncio.wait({self._inflight})
 
     async def close(self) -> None:
         """Final write at shutdown: waits for a write in flight, then writes the rest."""
