@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.core.clock import FakeClock, settle
 from bot.core.context import Caller, Place
 from bot.core.events import Activity, ActivityKind
@@ -162,10 +164,8 @@ async def test_a_failed_write_keeps_the_counts_for_the_next_one(tmp_path: Path) 
         place = Place("console", "g", "c")
         for _ in range(4):
             recorder.record(Activity(ActivityKind.MESSAGE, place, "u", "U", clock.now()))
-        try:
+        with pytest.raises(OSError, match="disk full"):
             await recorder.flush()
-        except OSError:
-            pass
         assert recorder.buffered == 4
         recorder.record(Activity(ActivityKind.MESSAGE, place, "u", "U", clock.now()))
         assert await recorder.flush() == 1

@@ -35,7 +35,7 @@ def test_periods_are_defined_and_bad_ones_refused() -> None:
     assert len(parse_period(None, today, None, "30d").days) == 30
     assert parse_period("7D", today, None, "30d").first == date(2026, 11, 14)
     for bad in ("0d", "yesterday", "-3d", "99999d"):
-        with pytest.raises(ValueError, match="expected|number of days"):
+        with pytest.raises(ValueError, match=r"expected|number of days"):
             parse_period(bad, today, None, "30d")
 
 

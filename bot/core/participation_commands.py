@@ -106,8 +106,8 @@ class StatsCommands:
         return plan.chapter, f"plan: chapter {plan.chapter}, {due_text(plan.due, self.today())}"
 
     async def member_stats(self, ctx: CommandContext, asked: str | None) -> Reply:
-        member = await self.find_member(ctx, asked)
         await self.recorder.flush()
+        member = await self.find_member(ctx, asked)
         place, today = ctx.place, self.today()
         rows = await self.repo.daily(place.platform, place.group_id, user_id=member.user_id)
         name = rows[-1].display_name if rows else member.display_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -44,11 +44,13 @@ class Participation:
             log.info("retention: deleted %d daily row(s) before %s", deleted, cutoff)
         return deleted
 
-    async def retention_loop(self, app: App) -> None:
+    async def retention_loop(self, app: App, last_run: date) -> None:
+        """Apply the retention a few minutes after each local midnight following `last_run`."""
         tz = self.recorder.days.tz
         while True:
-            tomorrow = local_day(app.clock.now(), tz) + timedelta(days=1)
+            tomorrow = last_run + timedelta(days=1)
             await app.clock.sleep_until(day_start(tomorrow, tz) + timedelta(minutes=5))
+            last_run = local_day(app.clock.now(), tz)
             try:
                 await self.apply_retention(app)
             except Exception:
@@ -78,7 +80,7 @@ async def install_participation(app: App) -> Participation:
         flush_seconds=config.flush_seconds,
     )
     privacy = Privacy(repo, recorder, app.clock)
-    plan = ReadingPlan(repo, app.store, app.clock, tz, privacy.is_opted_out)
+    plan = ReadingPlan(repo, app.store, app.clock, tz, privacy.is_opted_out, recorder.flush)
     await privacy.load()
     await plan.load()
     recorder.chapter_of = plan.chapter_of
@@ -109,7 +111,8 @@ async def install_participation(app: App) -> Participation:
         app.on_stop.append(stop)
         await feature.apply_retention(app)
         app.supervisor.spawn("participation-recorder", recorder.run())
-        app.supervisor.spawn("participation-retention", feature.retention_loop(app))
+        today = local_day(app.clock.now(), tz)
+        app.supervisor.spawn("participation-retention", feature.retention_loop(app, today))
 
     app.on_start.append(start)
     app.on_stop.append(stop)

@@ -4,7 +4,7 @@ check-ins, and where everyone stands: `plan set|show|clear`, `read`, `progress`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -49,12 +49,15 @@ class ReadingPlan:
         clock: Clock,
         tz: ZoneInfo,
         is_opted_out: Callable[[str, str], bool],
+        flush: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.repo = repo
         self.store = store
         self.clock = clock
         self.tz = tz
         self.is_opted_out = is_opted_out
+        # Writes the recorder's buffer, so member counts include who just spoke.
+        self.flush = flush
         self._plans: dict[tuple[str, str], Plan] = {}
 
     async def load(self) -> None:
@@ -114,6 +117,8 @@ class ReadingPlan:
 
     async def readers(self, place: Place, chapter: int) -> tuple[int, int]:
         """(members checked in for the chapter, members known in the group)."""
+        if self.flush is not None:
+            await self.flush()
         checkins = await self.repo.checkins(place.platform, place.group_id)
         members = await self.repo.members(place.platform, place.group_id)
         done = {c.user_id for c in checkins if c.chapter == chapter}
