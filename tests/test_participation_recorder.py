@@ -199,3 +199,14 @@ async def test_no_message_text_reaches_the_database_files(tmp_path: Path, clock:
     data = contents()
     assert marker.encode() not in data
     assert marker.encode("utf-16-le") not in data
+
+
+def test_config_refuses_a_channel_key_without_its_platform(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from tests.harness import make_config
+
+    with pytest.raises(ValidationError, match="not a channel key"):
+        make_config(tmp_path, participation={"channels": ["general"]})
+    with pytest.raises(ValidationError, match="flush_every"):
+        make_config(tmp_path, participation={"flush_every": 0})

@@ -60,6 +60,8 @@ class Recorder:
         self.days = DayCache(tz)
         self._counts: dict[DailyKey, list[int]] = {}
         self._names: dict[tuple[str, str], str] = {}
+        # Names already in the database: a member's name is written again only when it changes.
+        self._written_names: dict[tuple[str, str], str] = {}
         self._pending = 0
         self._full = asyncio.Event()
         # Held while the recorder writes, and by anything that deletes participation rows,
@@ -91,7 +93,7 @@ class Recorder:
         if counts is None:
             counts = self._counts[key] = [0] * WIDTH
         counts[INDEX[activity.kind]] += 1
-        if self._names.get(who) != activity.display_name:
+        if self._written_names.get(who) != activity.display_name:
             self._names[who] = activity.display_name
         self._pending += 1
         if self._pending >= self.flush_every:
@@ -107,6 +109,7 @@ class Recorder:
         for key in [k for k in self._counts if k[1] == platform and k[4] == user_id]:
             del self._counts[key]
         self._names.pop((platform, user_id), None)
+        self._written_names.pop((platform, user_id), None)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -130,6 +133,7 @@ class Recorder:
             except BaseException:
                 self._put_back(rows, named)
                 raise
+            self._written_names.update(((p, u), n) for p, u, n in named)
             self.flushes += 1
             return len(rows)
 
