@@ -34,7 +34,7 @@ class ChartSpec:
 
 def _day_labels(days: list[date]) -> tuple[list[int], list[str]]:
     step = max(1, len(days) // 8)
-    ticks = list(range(0, len(days), step))
+    ticks = list(range(len(days) - 1, -1, -step))[::-1]  # the last day always has a label
     return ticks, [days[i].strftime("%d %b") for i in ticks]
 
 
@@ -64,8 +64,10 @@ def render(spec: ChartSpec) -> bytes:
         top.legend(fontsize=8, loc="upper left")
 
         positions = list(range(len(spec.chapters)))
-        colours = ["#c44e52" if n == spec.plan_chapter else "#55a868" for n in spec.chapters]
-        bottom.bar(positions, spec.progress, width=0.6, color=colours, label=spec.progress_label)
+        bottom.bar(positions, spec.progress, width=0.6, color="#55a868", label=spec.progress_label)
+        if spec.plan_chapter in spec.chapters:
+            at = spec.chapters.index(spec.plan_chapter)
+            bottom.axvspan(at - 0.45, at + 0.45, color="#c44e52", alpha=0.15, label="plan")
         bottom.set_xlim(-1, max(len(positions), 3))
         bottom.set_xticks(positions, [str(n) for n in spec.chapters], fontsize=8)
         bottom.set_xlabel("chapter", fontsize=8)
