@@ -236,3 +236,28 @@ async def test_retention_deletes_old_daily_rows_at_start_and_each_day(
         # /stats writes under the recorder's lock, so it waits for the retention run.
         assert "Participation of alice" in await bot.say("/stats")
         assert db_rows(db_file, "SELECT day FROM activity_daily WHERE day < '2027'") == []
+
+
+async def test_plan_show_lists_earlier_plans_and_help_lists_the_commands(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    content = write_book(tmp_path)
+    async with console_bot(tmp_path, clock, content=str(content)) as bot:
+        await bot.say("/plan set 1 due 2026-11-25", moderator=True)
+        await clock.advance(timedelta(days=5))
+        await bot.say("/plan set 2", moderator=True)
+        shown = await bot.say("/plan show")
+        assert "The group reads chapter 2: Chapter 2 title, no due date." in shown
+        assert "Earlier plans: chapter 1, due 2026-11-25 (set 2026-11-20)" in shown
+        shown = await bot.say("/privacy")
+        assert "/privacy needs a subcommand" in shown and "/privacy optout" in shown
+        shown = await bot.say("/help")
+        for usage in (
+            "/stats [member...]",
+            "/stats group [period]",
+            "/read [chapter]",
+            "/progress",
+        ):
+            assert usage in shown
+        assert "/export participation" not in shown
+        assert "/export participation [period]" in await bot.say("/help", moderator=True)
