@@ -76,8 +76,9 @@ class Recorder:
 
     def record(self, activity: Activity) -> None:
         place = activity.place
-        if self.channels and place.channel_key not in self.channels:
-            return
+        index = INDEX.get(activity.kind)
+        if index is None or (self.channels and place.channel_key not in self.channels):
+            return  # a kind this recorder does not count, or a channel outside the circle
         who = (place.platform, activity.user_id)
         if who in self.opted_out:
             return
@@ -92,7 +93,7 @@ class Recorder:
         counts = self._counts.get(key)
         if counts is None:
             counts = self._counts[key] = [0] * WIDTH
-        counts[INDEX[activity.kind]] += 1
+        counts[index] += 1
         if self._written_names.get(who) != activity.display_name:
             self._names[who] = activity.display_name
         self._pending += 1
