@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.discord_fake.harness import discord_bot
 from tests.discord_fake.server import GENERAL, GUILD_ID, READING, THREAD, FakeDiscord
-
-pytest.importorskip("bot.core.participation", reason="participation (issue 4) has not landed")
 
 
 async def test_messages_and_reactions_are_counted_in_the_database(
