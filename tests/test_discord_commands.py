@@ -231,3 +231,13 @@ async def test_a_command_with_nothing_to_say_is_still_answered(
     async with discord_bot(tmp_path, fake_discord, setup=setup):
         answer = await fake_discord.slash("alice", "quiet")
     assert answer.ephemeral() and answer.text() == "Done."
+
+
+async def test_help_names_the_renamed_slash_commands(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """/help tells Discord members that `stats` is `/stats me` there."""
+    async with discord_bot(tmp_path, fake_discord):
+        shown = await fake_discord.slash("alice", "help")
+        await fake_discord.wait_for(lambda: "On Discord" in shown.text())
+    assert "On Discord, /stats is /stats me." in shown.text()

@@ -98,6 +98,8 @@ class DiscordAdapter:
         )
         self.sender = Sender(self.client, self.settings)
         app.engine.outbox.register(PLATFORM, self)
+        for name, slash_name in sorted(self.slash.renamed.items()):
+            app.help_notes.append(f"On Discord, /{name} is /{slash_name}.")
 
     # -- life -------------------------------------------------------------------------
 

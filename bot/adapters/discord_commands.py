@@ -101,6 +101,8 @@ class SlashCommands:
         groups = table.groups()
         # (top-level name, subcommand name or None) -> core command name
         self.routes: dict[tuple[str, str | None], str] = {}
+        # core name -> its slash name, where they differ ("stats" -> "stats me")
+        self.renamed: dict[str, str] = {}
         for command in table:
             if not discord_ready(command):
                 log.warning("discord: %r cannot be a slash command (name rules)", command.name)
@@ -113,6 +115,7 @@ class SlashCommands:
                 if table.get(f"{command.name} {sub}") is not None:
                     raise ValueError(f"/{command.name} {sub} would stand for two commands")
                 self.routes[(command.name, sub)] = command.name
+                self.renamed[command.name] = f"{command.name} {sub}"
             else:
                 self.routes[(command.name, None)] = command.name
 
