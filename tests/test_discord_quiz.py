@@ -81,3 +81,33 @@ async def test_free_text_question_is_answered_with_slash_answer(
         right, _ = right_and_wrong(started.text())
         answer = await fake_discord.slash("alice", "answer", answer=right)
     assert answer.ephemeral() and "Your answer to question 1" in answer.text()
+
+
+async def test_timed_question_closes_by_itself_and_its_buttons_are_disabled(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """With `seconds`, the timer posts the reveal to the channel (no buttons on it) and
+    disables the closed question's buttons."""
+    from datetime import timedelta
+
+    from bot.core.clock import FakeClock
+    from tests.harness import START
+
+    clock = FakeClock(START)
+    async with discord_bot(tmp_path, fake_discord, clock, content=str(QUIZ_CONTENT)) as bot:
+        started = await fake_discord.slash(
+            "mod", "quiz", "start", chapter=1, kinds="choice,truefalse", questions=2, seconds=30
+        )
+        await question_message(fake_discord, started)
+        first_id = max(i for i, m in fake_discord.messages.items() if m.get("components"))
+        await clock.advance(timedelta(seconds=30))
+        (reveal, *_) = await fake_discord.wait_for(
+            lambda: fake_discord.find("POST", r"/channels/\d+/messages")
+        )
+        assert "Question 1 of 2: the answer" in str(reveal.body)
+        assert not reveal.body.get("components")
+        edits = await fake_discord.wait_for(
+            lambda: fake_discord.find("PATCH", rf"/channels/\d+/messages/{first_id}")
+        )
+        assert all(b["disabled"] for b in edits[-1].body["components"][0]["components"])
+        assert bot.alive()
