@@ -19,6 +19,7 @@ from bot.core.content_store import ContentStore
 from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.help import help_commands
+from bot.core.member_data import MemberData
 from bot.core.participation_install import install_participation
 from bot.core.quiz_commands import install_quiz
 from bot.core.reading import CurrentChapter, Reading, no_plan
@@ -51,6 +52,8 @@ class App:
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Lines features add to `help` (e.g. how quiz points are counted).
     help_notes: list[str] = field(default_factory=list)
+    # What features keep about members, for `privacy show/delete/optout`.
+    member_data: list[MemberData] = field(default_factory=list)
     # Which chapter a channel reads now; the reading plan replaces this.
     current_chapter: CurrentChapter = no_plan
     _stopped: bool = False
