@@ -25,40 +25,24 @@ import discord
 import yarl
 from aiohttp import web
 
-APP_ID = 900
-BOT_ID = 901
-GUILD_ID = 1000
-GENERAL = 1001
-READING = 1002
-THREAD = 1003
-MOD_ROLE = 1100
-TIMESTAMP = "2026-11-20T12:00:00+00:00"
-
-VIEW_AND_SEND = (1 << 10) | (1 << 11)
-MANAGE_MESSAGES = 1 << 13
-
-USERS: dict[str, dict[str, Any]] = {
-    # name: (user id, channel permissions, role ids)
-    "alice": {"id": 2001, "permissions": VIEW_AND_SEND, "roles": []},
-    "bob": {"id": 2002, "permissions": VIEW_AND_SEND, "roles": []},
-    "mod": {"id": 2003, "permissions": VIEW_AND_SEND | MANAGE_MESSAGES, "roles": []},
-    "lead": {"id": 2004, "permissions": VIEW_AND_SEND, "roles": [MOD_ROLE]},
-}
-
-
-def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "global_name": name.title(),
-        "discriminator": "0",
-        "avatar": None,
-        "bot": bot,
-        "public_flags": 0,
-    }
-
-
-BOT_USER = user_payload(BOT_ID, "kruzhok", bot=True)
+from tests.discord_fake.interaction import Interaction
+from tests.discord_fake.payloads import (  # noqa: F401  (re-exported for the tests)
+    APP_ID,
+    BOT_ID,
+    BOT_USER,
+    GENERAL,
+    GUILD_ID,
+    MANAGE_MESSAGES,
+    MOD_ROLE,
+    READING,
+    THREAD,
+    TIMESTAMP,
+    USERS,
+    VIEW_AND_SEND,
+    guild_payload,
+    member_payload,
+    user_payload,
+)
 
 
 @dataclass
@@ -218,103 +202,10 @@ class FakeDiscord:
         }
 
     def guild_payload(self) -> dict[str, Any]:
-        def channel(cid: int, name: str, position: int) -> dict[str, Any]:
-            return {
-                "id": str(cid),
-                "type": 0,
-                "name": name,
-                "position": position,
-                "permission_overwrites": [],
-                "parent_id": None,
-                "nsfw": False,
-                "topic": None,
-                "last_message_id": None,
-                "rate_limit_per_user": 0,
-                "guild_id": str(GUILD_ID),
-            }
-
-        def role(rid: int, name: str, perms: int, position: int) -> dict[str, Any]:
-            return {
-                "id": str(rid),
-                "name": name,
-                "permissions": str(perms),
-                "position": position,
-                "color": 0,
-                "hoist": False,
-                "managed": False,
-                "mentionable": False,
-                "flags": 0,
-            }
-
-        return {
-            "id": str(GUILD_ID),
-            "name": "Reading circle",
-            "icon": None,
-            "owner_id": str(USERS["mod"]["id"]),
-            "afk_timeout": 300,
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "roles": [
-                role(GUILD_ID, "@everyone", VIEW_AND_SEND, 0),
-                role(MOD_ROLE, "Circle lead", VIEW_AND_SEND, 1),
-            ],
-            "emojis": [],
-            "stickers": [],
-            "features": [],
-            "mfa_level": 0,
-            "system_channel_id": None,
-            "channels": [channel(GENERAL, "general", 0), channel(READING, "reading", 1)],
-            "threads": [
-                {
-                    "id": str(THREAD),
-                    "type": 11,
-                    "name": "chapter-15",
-                    "parent_id": str(READING),
-                    "guild_id": str(GUILD_ID),
-                    "owner_id": str(USERS["alice"]["id"]),
-                    "message_count": 0,
-                    "member_count": 1,
-                    "rate_limit_per_user": 0,
-                    "thread_metadata": {
-                        "archived": False,
-                        "auto_archive_duration": 1440,
-                        "archive_timestamp": TIMESTAMP,
-                        "locked": False,
-                    },
-                }
-            ],
-            "members": [self.member_payload("kruzhok")],
-            "member_count": 5,
-            "large": False,
-            "unavailable": False,
-            "joined_at": TIMESTAMP,
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "premium_tier": 0,
-            "preferred_locale": "en-US",
-            "nsfw_level": 0,
-            "premium_progress_bar_enabled": False,
-        }
+        return guild_payload()
 
     def member_payload(self, name: str) -> dict[str, Any]:
-        if name == "kruzhok":
-            user, roles, perms = BOT_USER, [], VIEW_AND_SEND
-        else:
-            info = USERS[name]
-            user, roles, perms = user_payload(info["id"], name), info["roles"], info["permissions"]
-        return {
-            "user": user,
-            "roles": [str(r) for r in roles],
-            "joined_at": TIMESTAMP,
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "permissions": str(perms),
-        }
+        return member_payload(name)
 
     # -- injected events --------------------------------------------------------------
 
@@ -596,54 +487,3 @@ class FakeDiscord:
             interaction["response_message_id"] = message["id"]
             result["resource"] = {"type": 4, "message": message}
         return json_response(result)
-
-
-class Interaction:
-    """What the bot answered to one injected interaction."""
-
-    def __init__(self, fake: FakeDiscord, iid: str, token: str) -> None:
-        self.fake = fake
-        self.id = iid
-        self.token = token
-
-    def callback(self) -> Recorded | None:
-        found = self.fake.find("POST", rf"/interactions/{self.id}/{self.token}/callback")
-        return found[0] if found else None
-
-    def message_id(self) -> int:
-        """The id of the message the callback created."""
-        callback = self.callback()
-        assert callback is not None and callback.response is not None
-        return int(callback.response["interaction"]["response_message_id"])
-
-    def followups(self) -> list[Recorded]:
-        return self.fake.find("POST", rf"/webhooks/{APP_ID}/{self.token}")
-
-    def messages(self) -> list[dict[str, Any]]:
-        """The message bodies the bot sent in answer: the callback's, then follow-ups'."""
-        result = []
-        callback = self.callback()
-        if callback is not None and callback.body and callback.body.get("type") == 4:
-            result.append(callback.body["data"])
-        result.extend(r.body for r in self.followups() if r.body)
-        return result
-
-    def files(self) -> list[tuple[str, bytes]]:
-        """Files attached to the callback and the follow-ups."""
-        records = [r for r in [self.callback(), *self.followups()] if r is not None]
-        return [f for r in records for f in r.files]
-
-    def text(self) -> str:
-        """Everything the member sees: contents and embed texts, joined."""
-        parts: list[str] = []
-        for message in self.messages():
-            parts.append(message.get("content") or "")
-            for embed in message.get("embeds") or []:
-                parts.extend([embed.get("title") or "", embed.get("description") or ""])
-                for f in embed.get("fields") or []:
-                    parts.extend([f["name"], f["value"]])
-        return "\n".join(p for p in parts if p)
-
-    def ephemeral(self) -> bool:
-        messages = self.messages()
-        return bool(messages) and all(int(m.get("flags") or 0) & 64 for m in messages)
