@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import FakeClock
-from tests.discord_fake.server import FakeDiscord
 from tests.harness import START, ConsoleBot, console_bot
 
 
@@ -21,20 +20,5 @@ async def console(tmp_path: Path, clock: FakeClock) -> AsyncIterator[ConsoleBot]
         yield bot
 
 
-@pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    """A loopback fake of Discord; discord.py's REST base and gateway point at it."""
-    import discord
-    import yarl
-
-    route_base = discord.http.Route.BASE
-    gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    fake = FakeDiscord()
-    await fake.start()
-    fake.point_discord_here()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-        discord.http.Route.BASE = route_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(gateway))
+# The Discord adapter's loopback fake (the `fake_discord` fixture).
+pytest_plugins = ("tests.discord_fake.fixtures",)
