@@ -121,3 +121,15 @@ async def test_attachment_over_the_upload_limit_is_named_not_sent(
     (post,) = fake_discord.find("POST", rf"/channels/{GENERAL}/messages")
     assert post.files == []
     assert "participation.csv: too large to upload here" in post.body["content"]
+
+
+async def test_a_command_in_a_thread_belongs_to_the_thread_and_its_channel(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """A slash command run in a thread reaches the core with the parent channel and the thread."""
+    sink = RecordingSink()
+    async with discord_bot(tmp_path, fake_discord, setup=lambda app: app.engine.sinks.append(sink)):
+        answer = await fake_discord.slash("bob", "chapters", channel_id=THREAD)
+        assert "15." in answer.text()
+    (command,) = [a for a in sink.activities if a.kind is ActivityKind.COMMAND]
+    assert (command.place.channel_id, command.place.thread_id) == (str(READING), str(THREAD))
