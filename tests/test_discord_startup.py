@@ -47,3 +47,25 @@ async def test_run_until_done_starts_answers_and_stops_cleanly(
     running.cancel()
     await asyncio.gather(running, return_exceptions=True)
     assert adapter.client.is_closed()
+
+
+async def test_a_refused_token_is_one_clear_log_line(
+    tmp_path: Path, fake_discord: FakeDiscord, caplog
+) -> None:
+    """A 401 at login stops the adapter with a clear message naming the variable, not the token."""
+    import random
+
+    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.app import build_app
+    from bot.core.clock import FakeClock
+    from tests.harness import START, make_config
+
+    fake_discord.fail("GET", r"/users/@me", 401)
+    config = make_config(tmp_path, adapters=["discord"])
+    app = await build_app(config, clock=FakeClock(START), rng=random.Random(7))
+    try:
+        await DiscordAdapter(app, config.discord, "bad-secret-token").run()
+    finally:
+        await app.stop()
+    assert "refused the bot token (from DISCORD_TOKEN)" in caplog.text
+    assert "bad-secret-token" not in caplog.text

@@ -106,6 +106,12 @@ class DiscordAdapter:
     async def run(self) -> None:
         try:
             await self.client.start(self._token)
+        except discord.LoginFailure:
+            # One clear line, no traceback; the token itself is never logged.
+            log.error(
+                "discord: Discord refused the bot token (from %s); the Discord adapter stops",
+                self.config.token_env,
+            )
         finally:
             if not self.client.is_closed():
                 await self.client.close()
