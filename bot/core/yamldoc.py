@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.core.yamlerrors import Loc, child_of, format_loc, problems_from_errors
 
@@ -27,6 +28,7 @@ __all__ = [
     "ProblemsError",
     "format_loc",
     "parse_yaml",
+    "problems_from_error_list",
     "problems_from_validation",
     "read_text",
     "read_yaml",
@@ -251,8 +253,17 @@ def problems_from_validation(
 ) -> list[Problem]:
     """Turn pydantic's errors into Problems with the file, line and field path: one per
     place, the branches of a union merged into one message."""
+    return problems_from_error_list(exc.errors(), doc, prefix, model)
+
+
+def problems_from_error_list(
+    errors: Sequence[ErrorDetails],
+    doc: Document,
+    prefix: Loc = (),
+    model: type[BaseModel] | None = None,
+) -> list[Problem]:
+    """problems_from_validation for a chosen list of pydantic's errors."""
     problems = []
-    errors = exc.errors()
     for loc, message in problems_from_errors(
         errors, lambda loc: doc.written.get((*prefix, *loc)), model, _at(doc.data, prefix)
     ):
