@@ -66,7 +66,8 @@ def check_book(book: BookFiles) -> list[Problem]:
         problems.extend(_unique_ids([deck], "quiz", "quiz item"))
     problems.extend(_unique_deck_ids(book.decks))
     problems.extend(_unique_terms(book.chapters))
-    for loaded in [*book.chapters, *book.decks]:
+    files: list[Loaded[Any]] = [*book.chapters, *book.decks]
+    for loaded in files:
         problems.extend(_hidden_quiz_rules(loaded))
     sources = SourceTexts(book.folder)
     for chapter in book.chapters:
