@@ -145,7 +145,7 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        doc = read_yaml(path)
+        doc = read_yaml(path, regular=False)  # `--config <(...)` is a pipe
     except ProblemsError as exc:
         if [p.message for p in exc.problems] == ["file is empty"]:
             return Config()  # an empty config (or only comments) means the defaults
