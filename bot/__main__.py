@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
 from bot.core.yamldoc import ProblemsError
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except MigrationError as exc:
         print(f"error: database: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
 
 
