@@ -105,6 +105,7 @@ async def test_markdown_and_mentions_in_core_text_are_inert(
         answer = await fake_discord.slash("alice", "glossary", term="@everyone *bold*")
     (message,) = answer.messages()
     assert "\\*bold\\*" in answer.text()
+    assert "@everyone" not in answer.text() and "@\u200beveryone" in answer.text()
     assert message["allowed_mentions"] == {"parse": []}
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.core.replies import LETTERS, Attachment, ChoiceSet, Reply
+from bot.core.safety import neutralise_mentions
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -49,8 +50,9 @@ class Outgoing:
 
 
 def escape(text: str) -> str:
-    """Core text shown as written: markdown characters lose their meaning."""
-    return discord.utils.escape_markdown(text)
+    """Core text shown as written: markdown characters lose their meaning, and mass
+    mentions are defused (AllowedMentions.none() already stops the ping itself)."""
+    return discord.utils.escape_markdown(neutralise_mentions(text))
 
 
 def clip(text: str, limit: int) -> str:
@@ -138,7 +140,7 @@ def _render_embeds(reply: Reply) -> list[Outgoing]:
             embeds.append(embed)
         embed.add_field(name=name, value=value, inline=reply_field.inline)
     if reply.footer:
-        embeds[-1].set_footer(text=clip(reply.footer, FOOTER_LIMIT))
+        embeds[-1].set_footer(text=clip(neutralise_mentions(reply.footer), FOOTER_LIMIT))
     if reply.image is not None:
         embeds[-1].set_image(url=f"attachment://{reply.image.filename}")
     return [Outgoing(embed=embed) for embed in embeds]
