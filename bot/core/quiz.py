@@ -99,6 +99,14 @@ def shown_answer(item: QuizItem) -> str:
     return f"{LETTERS[index]}) {item.options[index]}"
 
 
+def provenance(item: QuizItem) -> str:
+    """Where the answer comes from: the passage of the text it cites, or, for an item that
+    cites none (an imported one), its stated source; never made-up text shown as a quote."""
+    if item.citation is not None:
+        return f"From the text: “{item.citation}”"
+    return f"Source: {item.source}"
+
+
 @dataclass
 class QuizSession:
     id: int
@@ -243,7 +251,7 @@ class QuizSession:
         )
         return Reply(
             title=f"Question {self.position + 1} of {self.total}: the answer",
-            text=f"{shown_answer(item)}\n\n{item.explanation}\n\nFrom the text: “{item.citation}”",
+            text=f"{shown_answer(item)}\n\n{item.explanation}\n\n{provenance(item)}",
             fields=fields,
             choices=self.choice_set(closed=True),
             tags=frozenset({"quiz-reveal"}),
