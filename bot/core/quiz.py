@@ -24,6 +24,9 @@ Phase = Literal["open", "closed", "finished"]
 
 ANSWER_COMMAND = "answer"
 WITHDRAW_COMMAND = "quiz withdraw"
+# What a finished quiz keeps of a free-text answer: never the words typed, only this
+# (whether it was right and the points are kept beside it).
+TYPED_ANSWER = "(typed answer)"
 # The most names a reveal or a scoreboard lists (platforms limit a message's length).
 SHOWN_NAMES = 25
 
@@ -48,6 +51,7 @@ class AnswerOutcome:
     answer: Answer
     question: int
     previous: Answer | None
+    same: bool = False  # the member sent the answer they had already given: nothing changed
 
     @property
     def first(self) -> bool:
@@ -179,6 +183,11 @@ class QuizSession:
         answer = Answer(member, name, given, correct, points, now)
         current = self.answers.setdefault(self.position, {})
         previous = current.get(member)
+        if previous is not None and (
+            previous.given == given
+            or (self.item.kind == "text" and normalise(previous.given) == normalise(given))
+        ):
+            return AnswerOutcome(previous, self.position, previous, same=True)
         current[member] = answer
         return AnswerOutcome(answer, self.position, previous)
 
