@@ -29,6 +29,10 @@ from bot.storage.db import connect
 log = logging.getLogger(__name__)
 
 
+class StartupError(Exception):
+    """The bot cannot start as configured; the message says why."""
+
+
 class Adapter(Protocol):
     platform: str
 
@@ -124,6 +128,9 @@ async def run_until_done(app: App, adapters: list[Adapter]) -> None:
     The start hooks (resumed quizzes and schedules, which may post at once) run when every
     adapter that can say so is connected (`wait_ready`), or after READY_TIMEOUT seconds.
     """
+    if not adapters:
+        await app.stop()
+        raise StartupError("no adapter to run: check `adapters` in the config")
     tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
     try:
         await _wait_ready(adapters, tasks)
