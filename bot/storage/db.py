@@ -35,6 +35,9 @@ def _reason(exc: BaseException) -> str:
 
 async def _connect(path: str | Path) -> aiosqlite.Connection:
     if str(path) != ":memory:":
+        if Path(path).is_dir():
+            # Checked here: aiosqlite leaves its thread behind when the open itself fails.
+            raise DatabaseError(f"cannot use {str(path)!r} as the database: it is a folder")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(str(path), isolation_level=None)
     try:
