@@ -94,6 +94,16 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
     adapters: list[Adapter] = []
     if "console" in config.adapters:
         adapters.append(ConsoleAdapter(app.engine, config.console, user=user, moderator=moderator))
+    if "matrix" in config.adapters:
+        from bot.adapters.matrix_adapter import MatrixAdapter
+        from bot.adapters.matrix_login import Credentials, MatrixSetupError
+
+        try:
+            adapters.append(MatrixAdapter(app, config.matrix, Credentials.from_env()))
+        except MatrixSetupError as exc:
+            await app.stop()
+            print(f"error: matrix: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     main_task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

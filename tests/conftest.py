@@ -18,3 +18,7 @@ def clock() -> FakeClock:
 async def console(tmp_path: Path, clock: FakeClock) -> AsyncIterator[ConsoleBot]:
     async with console_bot(tmp_path, clock) as bot:
         yield bot
+
+
+# The Matrix tests' fixtures: one Synapse for the session (tests/matrix/).
+pytest_plugins = ("tests.matrix.fixtures",)
