@@ -1,0 +1,168 @@
+"""Lettered choices on Matrix: reactions pick, redactions withdraw, text answers get a ✅,
+and the map of choice messages survives a restart of the bot. A small poll command set
+stands in for any feature that posts a ChoiceSet."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from bot.core.commands import Arg, Args, CommandSet
+from bot.core.engine import CommandContext
+from bot.core.replies import Attachment, ChoiceSet, Reply
+from tests.matrix.fixtures import RunningBot, World
+from tests.matrix.members import Member
+
+
+def poll_commands(picks: dict[str, str]) -> CommandSet:
+    cs = CommandSet()
+
+    @cs.command("poll", "Post a poll")
+    async def poll(ctx: CommandContext, args: Args) -> Reply:
+        return Reply(
+            text="Which colour?",
+            choices=ChoiceSet(("red", "green", "blue"), "pick", "p1", withdraw="unpick"),
+            tags=frozenset({"quiz-question"}),
+        )
+
+    @cs.command(
+        "pick", "Pick", Arg("letter", "A-C", required=True), Arg("token", "t", keyword="token")
+    )
+    async def pick(ctx: CommandContext, args: Args) -> Reply:
+        picks[ctx.caller.user_id] = str(args.text("letter")).upper()
+        return Reply(text="Noted.", private=True, tags=frozenset({"ack"}))
+
+    @cs.command("unpick", "Withdraw", Arg("token", "t", keyword="token"))
+    async def unpick(ctx: CommandContext, args: Args) -> Reply:
+        picks.pop(ctx.caller.user_id, None)
+        return Reply(text="Withdrawn.", private=True, tags=frozenset({"ack"}))
+
+    @cs.command("chart", "A chart and a file")
+    async def chart(ctx: CommandContext, args: Args) -> Reply:
+        return Reply(
+            text="Here it is",
+            image=Attachment("chart.png", b"\x89PNG\r\n\x1a\nfake", "image/png"),
+            file=Attachment("export.csv", b"user,count\nalice,3\n", "text/csv"),
+        )
+
+    return cs
+
+
+async def until(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Wait (bounded) until the bot has done something no member can see."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+def install(bot: RunningBot, picks: dict[str, str]) -> None:
+    bot.app.engine.table.extend(poll_commands(picks).commands)
+
+
+async def setup_room(world: World, bot_user: str) -> tuple[Member, Member, str]:
+    alice = await world.member("alice")
+    bob = await world.member("bob")
+    room = await alice.create_room(invite=[bot_user, bob.user_id], version="10")
+    await bob.join(room)
+    await alice.wait_for(
+        lambda r, e: (
+            r == room
+            and e.get("type") == "m.room.member"
+            and e.get("state_key") == bot_user
+            and e["content"].get("membership") == "join"
+        ),
+        what="the bot to join",
+    )
+    return alice, bob, room
+
+
+async def test_reactions_pick_redactions_withdraw_and_text_answers_get_a_check(
+    world: World,
+) -> None:
+    """Two members: one picks by reaction, one by text (acknowledged with ✅ on the
+    message); redacting the reaction withdraws; redacting a later reaction falls back to
+    the older one still standing."""
+    bot_user = world.bot_account()
+    picks: dict[str, str] = {}
+    async with world.bot(bot_user) as bot:
+        install(bot, picks)
+        alice, bob, room = await setup_room(world, bot_user)
+        await alice.say(room, "!poll")
+        question = await alice.notice(room, "Which colour?", sender=bot_user)
+        assert "🇦 A) red" in question["content"]["body"]
+        for key in ("🇦", "🇧", "🇨"):
+            await alice.reaction(room, question["event_id"], key)
+
+        first = await alice.react(room, question["event_id"], "🇦")
+        await until(lambda: picks.get(alice.user_id) == "A", "alice's pick by reaction")
+
+        said = await bob.say(room, "!pick C token p1")
+        await bob.reaction(room, said, "✅")
+        assert picks[bob.user_id] == "C"
+
+        await alice.redact(room, first)
+        await until(lambda: alice.user_id not in picks, "alice's withdrawal")
+
+        await alice.react(room, question["event_id"], "🇧")
+        later = await alice.react(room, question["event_id"], "🇨")
+        await until(lambda: picks.get(alice.user_id) == "C", "alice's second pick")
+        await alice.redact(room, later)
+        await until(lambda: picks.get(alice.user_id) == "B", "the fall-back to B")
+
+
+async def test_restart_keeps_choices_and_token_answers_missed_commands_once(
+    world: World,
+) -> None:
+    """After the bot restarts, a reaction on a question posted before the restart still
+    picks; a command sent while the bot was down is answered once; nothing is replayed."""
+    bot_user = world.bot_account()
+    picks: dict[str, str] = {}
+    async with world.bot(bot_user) as bot:
+        install(bot, picks)
+        alice, bob, room = await setup_room(world, bot_user)
+        await alice.say(room, "!poll")
+        question = await alice.notice(room, "Which colour?", sender=bot_user)
+        await alice.say(room, "!chapters")
+        chapters = await alice.notice(room, "15.", sender=bot_user)
+
+    await bob.say(room, "!about")  # while the bot is down
+    async with world.bot(bot_user) as bot:
+        install(bot, picks)
+        await bob.notice(room, "Kruzhok is a bot", sender=bot_user)
+        await bob.react(room, question["event_id"], "🇧")
+        await until(lambda: picks.get(bob.user_id) == "B", "bob's pick after the restart")
+        await bob.say(room, "!help")
+        await bob.notice(room, "", sender=bot_user)
+
+    answers = [
+        e["content"]["body"]
+        for r, e in bob.seen
+        if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
+    ]
+    assert sum("Kruzhok is a bot" in a for a in answers) == 1
+    assert answers.count(chapters["content"]["body"]) == 1
+
+
+async def test_charts_are_uploaded_as_m_image_and_files_as_m_file(world: World) -> None:
+    """A reply's image becomes an uploaded m.image and its file an m.file."""
+    bot_user = world.bot_account()
+    async with world.bot(bot_user) as bot:
+        install(bot, {})
+        alice, _, room = await setup_room(world, bot_user)
+        await alice.say(room, "!chart")
+        await alice.notice(room, "Here it is", sender=bot_user)
+        image = await alice.wait_for(
+            lambda r, e: r == room and (e.get("content") or {}).get("msgtype") == "m.image",
+            what="an m.image",
+        )
+        assert image["content"]["url"].startswith("mxc://")
+        assert image["content"]["info"]["mimetype"] == "image/png"
+        csv = await alice.wait_for(
+            lambda r, e: r == room and (e.get("content") or {}).get("msgtype") == "m.file",
+            what="an m.file",
+        )
+        assert csv["content"]["body"] == "export.csv"
+        data = await alice.client.download(csv["content"]["url"])
+        assert data.body == b"user,count\nalice,3\n"
