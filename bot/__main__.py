@@ -36,10 +36,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     validate.add_argument("--config", type=Path, help="YAML config file to check too")
 
+    trivia = sub.add_parser(
+        "import-trivia",
+        help="import Red-DiscordBot trivia lists (YAML) into a chapter or a named quiz deck",
+    )
+    trivia.add_argument("files", nargs="+", type=Path, metavar="FILE", help="trivia list(s)")
+    trivia.add_argument("--book", required=True, help="id of the book to add the questions to")
+    target = trivia.add_mutually_exclusive_group(required=True)
+    target.add_argument("--chapter", type=int, help="append the questions to this chapter")
+    target.add_argument("--deck", help="write the questions to decks/<DECK>.yaml")
+    trivia.add_argument("--title", help="the deck's title when it is new")
+    trivia.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
+    )
+
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
             return cmd_validate(args.path, args.config)
+        if args.command == "import-trivia":
+            return cmd_import_trivia(args)
         config = load_config(args.config)
         logging.basicConfig(
             level=config.log_level,
@@ -83,6 +99,27 @@ def cmd_validate(path: Path | None, config_path: Path | None) -> int:
         )
     if config_path is not None:
         print(f"{config_path}: OK")
+    return 0
+
+
+def cmd_import_trivia(args: argparse.Namespace) -> int:
+    from bot.trivia_import import import_trivia
+
+    try:
+        result = import_trivia(
+            args.files, args.content, args.book, args.chapter, args.deck, args.title
+        )
+    except ProblemsError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    parts = [f"{result.added} question(s) added"]
+    if result.updated:
+        parts.append(f"{result.updated} updated")
+    if result.skipped:
+        parts.append(f"{result.skipped} skipped (already in the chapter)")
+    print(f"{result.target}: {', '.join(parts)}.")
     return 0
 
 

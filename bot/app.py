@@ -16,8 +16,10 @@ from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
 from bot.core.content_store import ContentStore
+from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.help import help_commands
+from bot.core.quiz_commands import install_quiz
 from bot.core.reading import CurrentChapter, Reading, no_plan
 from bot.core.tasks import Supervisor
 from bot.storage.db import connect
@@ -53,8 +55,12 @@ class App:
     _stopped: bool = False
 
     async def start(self) -> None:
-        for hook in self.on_start:
-            await hook()
+        """Resume stored state, then let the adapters' events through."""
+        try:
+            for hook in self.on_start:
+                await hook()
+        finally:
+            self.engine.release()
 
     async def stop(self) -> None:
         if self._stopped:
@@ -88,6 +94,7 @@ async def build_app(
         clock,
         ModeratorPolicy(frozenset(config.moderators.users), frozenset(config.moderators.roles)),
     )
+    engine.hold()  # until app.start() has resumed quizzes and schedules
     app = App(config, clock, rng, db, store, engine, Supervisor())
     table.extend(help_commands(app.help_notes).commands)
     reading = Reading(store, rng, lambda place: app.current_chapter(place))
@@ -98,17 +105,24 @@ async def build_app(
     # participation and the reading plan (issue 4)
 
     # quizzes (issue 3)
+    install_quiz(app)
 
     # daily quotes (issue 5)
+    install_daily(app)
 
     return app
 
 
 async def run_until_done(app: App, adapters: list[Adapter]) -> None:
-    """Run the adapters until one finishes or the task is cancelled; then shut down cleanly."""
-    await app.start()
+    """Run the adapters until one finishes or the task is cancelled; then shut down cleanly.
+
+    The start hooks (resumed quizzes and schedules, which may post at once) run when every
+    adapter that can say so is connected (`wait_ready`), or after READY_TIMEOUT seconds.
+    """
     tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
     try:
+        await _wait_ready(adapters, tasks)
+        await app.start()
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
@@ -120,3 +134,22 @@ async def run_until_done(app: App, adapters: list[Adapter]) -> None:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await app.stop()
+
+
+READY_TIMEOUT = 60.0
+
+
+async def _wait_ready(adapters: list[Adapter], tasks: list[asyncio.Task[None]]) -> None:
+    waits = [w() for a in adapters if (w := getattr(a, "wait_ready", None)) is not None]
+    if not waits:
+        return
+    gathered = asyncio.gather(*waits)
+    done, _ = await asyncio.wait(
+        [asyncio.ensure_future(gathered), *tasks],
+        timeout=READY_TIMEOUT,
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+    if not gathered.done():
+        gathered.cancel()
+        if not done:
+            log.warning("adapters not ready after %.0f s; starting anyway", READY_TIMEOUT)

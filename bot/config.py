@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.core.daily import format_time, parse_time
 from bot.core.yamldoc import ProblemsError, problems_from_validation, read_yaml
 
 
@@ -32,7 +33,15 @@ class ConsoleConfig(Section):
 
 
 class QuizConfig(Section):
-    pass
+    default_questions: int = Field(
+        default=5, ge=1, le=100
+    )  # questions when `questions` is not given
+    max_questions: int = Field(default=20, ge=1, le=100)  # the most a quiz may ask
+    # Seconds each question stays open when `seconds` is not given; null: until `quiz next`.
+    default_seconds: int | None = Field(default=None, ge=5, le=3600)
+    max_seconds: int = Field(default=600, ge=5, le=3600)  # the longest `seconds` allowed
+    # One extra point for a right answer given in the first third of a timed question.
+    speed_bonus: bool = False
 
 
 class ParticipationConfig(Section):
@@ -40,7 +49,26 @@ class ParticipationConfig(Section):
 
 
 class DailyConfig(Section):
-    pass
+    # A post missed while the bot was down is made on start if it is at most this late.
+    grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    # What `daily set` uses for what it is not told (the timezone defaults to `timezone`).
+    default_time: str = "09:00"
+    default_chapter: str = "current"  # a chapter number, current or all
+    default_prompt: bool = True
+    # How many channels' posts are sent at once when many are due together.
+    concurrency: int = Field(default=8, ge=1, le=100)
+
+    @field_validator("default_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        return format_time(parse_time(value))
+
+    @field_validator("default_chapter")
+    @classmethod
+    def _chapter(cls, value: str) -> str:
+        if value in ("all", "current") or value.isdigit():
+            return value
+        raise ValueError("expected a chapter number, current or all")
 
 
 class DiscordConfig(Section):
@@ -116,9 +144,12 @@ def load_config(path: Path | None) -> Config:
     """The config from a YAML file, or the defaults when no file is given."""
     if path is None:
         return Config()
-    doc = read_yaml(path)
-    if doc.data is None:
-        return Config()
+    try:
+        doc = read_yaml(path)
+    except ProblemsError as exc:
+        if [p.message for p in exc.problems] == ["file is empty"]:
+            return Config()  # an empty config (or only comments) means the defaults
+        raise
     try:
         return Config.model_validate(doc.data)
     except ValidationError as exc:

@@ -77,3 +77,9 @@ def test_run_with_a_bad_config_exits_2_without_traceback(tmp_path: Path, capsys)
 def test_missing_config_file_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert main(["run", "--config", str(tmp_path / "nope.yaml")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_an_empty_config_file_means_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("# nothing set yet\n")
+    assert load_config(path) == Config()

@@ -41,7 +41,11 @@ async def test_upgrade_applies_only_the_new_migrations_and_keeps_data(tmp_path: 
     try:
         assert await migrate(db, folder) == 1
         await db.execute("INSERT INTO a (x) VALUES (42)")
-        write(folder, "0002_second.sql", "-- 0002: b\nCREATE TABLE b (y TEXT);\nINSERT INTO b VALUES ('z');\n")
+        write(
+            folder,
+            "0002_second.sql",
+            "-- 0002: b\nCREATE TABLE b (y TEXT);\nINSERT INTO b VALUES ('z');\n",
+        )
         assert await migrate(db, folder) == 2
         async with db.execute("SELECT x FROM a") as cur:
             assert [r[0] for r in await cur.fetchall()] == [42]

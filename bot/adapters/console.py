@@ -112,21 +112,29 @@ class ConsoleAdapter:
                 f"{' (moderator)' if self.moderator else ''} in #{self.place.channel_id}. "
                 "Type /help for the commands, /quit or Ctrl-D to leave."
             )
-        lines = _line_reader(self.stdin, interactive, f"{self.user}> ")
+        answered = threading.Event()  # the prompt waits until the reply is shown
+        lines = _line_reader(self.stdin, interactive, f"{self.user}> ", answered)
         while True:
             line = await lines.get()
             if line is None:
                 return
-            line = line.strip()
-            if not line:
-                continue
-            if line.lower() in ("/quit", "/exit", "!quit", "!exit"):
-                return
-            await self.write(await self.handle(line))
+            try:
+                line = line.strip()
+                if line.lower() in ("/quit", "/exit", "!quit", "!exit"):
+                    return
+                if line:
+                    await self.write(await self.handle(line))
+            finally:
+                answered.set()
 
 
-def _line_reader(stream: TextIO, interactive: bool, prompt: str) -> asyncio.Queue[str | None]:
-    """Read lines in a daemon thread (a blocked read must not hold up shutdown)."""
+def _line_reader(
+    stream: TextIO, interactive: bool, prompt: str, answered: threading.Event
+) -> asyncio.Queue[str | None]:
+    """Read lines in a daemon thread (a blocked read must not hold up shutdown).
+
+    At a terminal the next prompt waits until the previous line has been answered.
+    """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -138,6 +146,10 @@ def _line_reader(stream: TextIO, interactive: bool, prompt: str) -> asyncio.Queu
                         line = input(prompt)
                     except EOFError:
                         break
+                    answered.clear()
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                    answered.wait()
+                    continue
                 else:
                     line = stream.readline()
                     if not line:

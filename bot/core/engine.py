@@ -3,6 +3,7 @@ and records activity. It does no platform I/O of its own."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,16 @@ class Engine:
         self.moderators = moderators or ModeratorPolicy()
         self.sinks = list(sinks)
         self.outbox = Outbox()
+        # Events wait here until the app has resumed its state (quizzes, schedules).
+        self._open = asyncio.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        """Make incoming events wait until `release()` (set while the app starts)."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     # -- activity ---------------------------------------------------------------------
 
@@ -88,6 +99,7 @@ class Engine:
         Returns the replies to a command, or None for an ordinary message. The text of an
         ordinary message is never kept.
         """
+        await self._open.wait()
         stripped = text.strip()
         if stripped[:1] in PREFIXES and len(stripped) > 1 and not stripped[1:2].isspace():
             return await self.run_line(caller, place, stripped[1:], prefix=stripped[0])
@@ -114,6 +126,7 @@ class Engine:
         self, caller: Caller, place: Place, line: str, prefix: str = "/"
     ) -> list[Reply]:
         """Run a command line given without its prefix, e.g. "summary 15 long"."""
+        await self._open.wait()
         words = split_words(line)
         command, rest = self.table.find(words)
         if command is None:
@@ -131,6 +144,7 @@ class Engine:
         prefix: str = "/",
     ) -> list[Reply]:
         """Run a command by name with raw option values (typed platforms)."""
+        await self._open.wait()
         command = self.table.get(name)
         if command is None:
             return [error(f"There is no command {name!r}.")]

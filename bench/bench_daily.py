@@ -1,0 +1,153 @@
+"""Daily quote dispatch: find and send the due posts of 10,000 channels at once.
+
+Everything runs on the real app (SQLite file in a temporary folder, the shipped content)
+with a test clock and a fake poster that only counts. Figures:
+
+- baseline: reading the 10,000 due rows alone (the query and the row objects);
+- dispatch: DailyService.dispatch_due(now): read, plan (next run, quote pick, compose),
+  claim in the database, post through the outbox, record the outcomes;
+- loop: the same through the scheduler loop: advance the clock to the due time and wait
+  until the loop sleeps again.
+
+Usage: .venv/bin/python bench/bench_daily.py [channels] [rounds]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import App, build_app
+from bot.config import Config
+from bot.core.clock import FakeClock
+from bot.core.context import Place
+from bot.core.daily_commands import daily_feature
+from bot.core.replies import Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+DUE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+ZONES = ("UTC", "Europe/London", "Africa/Abidjan", "Atlantic/Reykjavik")  # 09:00 local = 09:00 UTC
+
+
+class CountingPoster:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def post(self, place: Place, replies: Sequence[Reply]) -> None:
+        self.count += 1
+
+
+def check(ok: bool, problem: str) -> None:
+    if not ok:
+        raise SystemExit(f"bench_daily: wrong result: {problem}")
+
+
+async def fill(app: App, channels: int) -> None:
+    """Insert `channels` schedules due at DUE, in one transaction."""
+    due = int(DUE.timestamp())
+    rows = [
+        (
+            f"bench:c{n}",
+            "bench",
+            f"g{n % 100}",
+            f"c{n}",
+            "09:00",
+            ZONES[n % len(ZONES)],
+            ("all", "current", "15")[n % 3],
+            n % 2,
+            due,
+            "2026-11-20",
+            int(START.timestamp()),
+        )
+        for n in range(channels)
+    ]
+    await app.db.execute("BEGIN IMMEDIATE")
+    await app.db.execute("DELETE FROM daily_schedules")
+    await app.db.execute("DELETE FROM daily_posts")
+    await app.db.executemany(
+        "INSERT INTO daily_schedules (place_key, platform, group_id, channel_id, local_time,"
+        " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+        rows,
+    )
+    await app.db.execute("COMMIT")
+
+
+async def build(folder: Path, clock: FakeClock) -> tuple[App, CountingPoster]:
+    config = Config.model_validate(
+        {"database": str(folder / "bench.sqlite3"), "content": str(ROOT / "content"), "seed": 1}
+    )
+    app = await build_app(config, clock=clock, rng=random.Random(1))
+    poster = CountingPoster()
+    app.engine.outbox.register("bench", poster)
+    return app, poster
+
+
+async def measure(channels: int, rounds: int) -> None:
+    baseline: list[float] = []
+    dispatch: list[float] = []
+    loop: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # Direct calls, the loop not started.
+        clock = FakeClock(START)
+        app, poster = await build(folder, clock)
+        service = daily_feature(app).service
+        repo = await service.repo()
+        for _ in range(rounds):
+            await fill(app, channels)
+            clock.set(DUE)
+            t0 = time.perf_counter()
+            rows = await repo.due(int(DUE.timestamp()))
+            baseline.append(time.perf_counter() - t0)
+            check(len(rows) == channels, f"{len(rows)} due rows, expected {channels}")
+            poster.count = 0
+            t0 = time.perf_counter()
+            sent = await service.dispatch_due(DUE)
+            dispatch.append(time.perf_counter() - t0)
+            check(sent == channels == poster.count, f"sent {sent}, poster saw {poster.count}")
+            clock.set(START)
+        await app.stop()
+        # Through the scheduler loop.
+        for _ in range(rounds):
+            clock = FakeClock(START)
+            app, poster = await build(folder, clock)
+            await fill(app, channels)
+            await app.start()
+            scheduler = daily_feature(app).scheduler
+            await scheduler.wait_idle()
+            check(scheduler.sleeping_until == DUE, f"loop sleeps until {scheduler.sleeping_until}")
+            t0 = time.perf_counter()
+            await clock.advance(DUE - START)
+            await scheduler.wait_idle()
+            loop.append(time.perf_counter() - t0)
+            check(poster.count == channels, f"the loop posted {poster.count} of {channels}")
+            await app.stop()
+
+    base = statistics.median(baseline)
+    print(f"daily dispatch, {channels} channels due at once, median of {rounds} rounds")
+    print(f"  baseline: read the due rows      {base * 1000:8.1f} ms")
+    for name, figures in (("dispatch_due (direct)", dispatch), ("scheduler loop", loop)):
+        value = statistics.median(figures)
+        print(
+            f"  {name:<30} {value * 1000:8.1f} ms  "
+            f"({value / channels * 1e6:6.1f} us/channel, {value / base:5.1f}x baseline)"
+        )
+
+
+def main() -> None:
+    channels = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    asyncio.run(measure(channels, rounds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The quiz state machine alone (no I/O), and its storage round trip."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.commands import UserError
+from bot.core.content import QuizItem
+from bot.core.context import Caller, Place
+from bot.core.quiz import SHOWN_NAMES, QuizSession, judge
+from bot.storage.db import connect
+from bot.storage.quiz_repo import QuizRepo
+from tests.quiz_helpers import quiz_bot
+
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PLACE = Place("console", "g", "c")
+
+CHOICE = QuizItem(
+    id="c", kind="choice", question="Days?", choices=["Three", "Ten"], answer="Ten",
+    explanation="Ten days.", citation="after ten days",
+)  # fmt: skip
+TRUTH = QuizItem(
+    id="t", kind="truefalse", question="Spreading?", answer=True,
+    explanation="Yes.", citation="still spreading",
+)  # fmt: skip
+TEXT = QuizItem(
+    id="x", kind="text", question="City?", answer="London", accept=["City of London"],
+    explanation="London.", citation="in London",
+)  # fmt: skip
+
+
+def session(seconds: int | None = None, items: list[QuizItem] | None = None) -> QuizSession:
+    s = QuizSession(
+        id=3, place=PLACE, started_by="mod", started_by_name="Mod",
+        items=items or [CHOICE, TRUTH, TEXT], label="chapter 1", started_at=T0,
+        question_at=T0, seconds=seconds,
+    )  # fmt: skip
+    s.open_question(T0)
+    return s
+
+
+def test_judge_takes_letters_option_text_and_yes_no() -> None:
+    assert judge(CHOICE, "b") == ("B) Ten", True)
+    assert judge(CHOICE, "three") == ("A) Three", False)
+    assert judge(TRUTH, "yes") == ("A) True", True)
+    assert judge(TEXT, "the city of london!") == ("the city of london!", True)
+    with pytest.raises(UserError, match="letters A, B"):
+        judge(CHOICE, "C")
+
+
+def test_the_last_answer_counts_and_the_token_names_the_question() -> None:
+    s = session()
+    assert s.token == "q3-1"
+    first = s.answer("alice", "Alice", "A", T0)
+    second = s.answer("alice", "Alice", "B", T0 + timedelta(seconds=2), token="q3-1")
+    assert first.first and not second.first and second.previous == first.answer
+    assert s.question_answers()["alice"].correct
+    with pytest.raises(UserError, match="has closed"):
+        s.answer("bob", "Bob", "B", T0, token="q3-2")
+
+
+def test_a_timed_question_refuses_answers_at_its_deadline_even_before_it_is_closed() -> None:
+    s = session(seconds=30)
+    assert s.deadline == T0 + timedelta(seconds=30)
+    s.answer("alice", "Alice", "B", T0 + timedelta(seconds=29))
+    with pytest.raises(UserError, match="Too late"):
+        s.answer("bob", "Bob", "B", T0 + timedelta(seconds=30))
+
+
+def test_close_advance_finish_and_ties() -> None:
+    s = session()
+    s.answer("alice", "Alice", "B", T0)
+    s.answer("bob", "Bob", "B", T0)
+    s.answer("carol", "Carol", "A", T0)
+    assert [a.member for a in s.close(T0)] == ["alice", "bob"]
+    with pytest.raises(UserError, match="Too late"):
+        s.answer("dan", "Dan", "B", T0)
+    assert s.advance(T0) and s.position == 1 and s.phase == "open"
+    s.close(T0)
+    assert s.advance(T0)
+    s.answer("carol", "Carol", "london", T0)
+    s.close(T0)
+    assert not s.advance(T0) and s.phase == "finished"
+    standings = [(x.rank, x.tied, x.name, x.points) for x in s.standings()]
+    assert standings == [(1, True, "Alice", 1), (1, True, "Bob", 1), (1, True, "Carol", 1)]
+
+
+def test_reveal_and_scoreboard_cap_long_name_lists() -> None:
+    s = session()
+    for i in range(SHOWN_NAMES + 5):
+        s.answer(f"m{i}", f"M{i:02d}", "B", T0)
+    s.close(T0)
+    right = {f.name: f.value for f in s.reveal_reply().fields}["Right"]
+    assert right.endswith("and 5 more")
+    assert s.reveal_reply().choices is not None and s.reveal_reply().choices.closed
+    assert "...and 5 more" in s.results_reply().text
+
+
+async def test_a_session_survives_a_round_trip_through_storage(tmp_path: Path) -> None:
+    db = await connect(tmp_path / "db.sqlite3")
+    try:
+        repo = QuizRepo(db)
+        s = session(seconds=30)
+        quiz_id = await repo.create(s)
+        assert quiz_id is not None
+        s.id = quiz_id
+        outcome = s.answer("alice", "Alice", "B", T0)
+        await repo.save_answer(s.id, outcome.question, outcome.answer)
+        again = session()
+        assert await repo.create(again) is None  # one running quiz per channel
+        [loaded] = await repo.running()
+        assert loaded.items == s.items and loaded.deadline == s.deadline
+        assert loaded.question_answers()["alice"] == outcome.answer
+    finally:
+        await db.close()
+
+
+async def test_many_answers_at_once_are_each_recorded_exactly_once(tmp_path: Path, clock) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        engine = bot.app.engine
+        place = bot.adapter.place
+        await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
+        callers = [Caller(f"m{i}", f"M{i}") for i in range(300)]
+        lines = [engine.run_line(c, place, "answer B") for c in callers]
+        lines += [engine.run_line(c, place, "answer A") for c in callers[:50]]
+        replies = await asyncio.gather(*lines)
+        assert all("ack" in r[0].tags for r in replies)
+        async with bot.app.db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT member), SUM(correct) FROM quiz_answers"
+        ) as cur:
+            row = await cur.fetchone()
+        assert tuple(row) == (300, 300, 250)
+        assert "Answers: 300" in await bot.say("/quiz next", user="mod", moderator=True)
