@@ -132,11 +132,12 @@ async def main(rounds: int) -> None:
             )
             app = await build_app(config)
             adapter = MatrixAdapter(app, config.matrix, Credentials(password=PASSWORD))
-            await app.start()
             tasks = [
                 asyncio.create_task(echo_loop(echo, member.user_id)),
                 asyncio.create_task(adapter.run()),
             ]
+            await asyncio.wait_for(adapter.wait_ready(), timeout=60)
+            await app.start()
             await asyncio.wait_for(adapter.ready.wait(), timeout=60)
             echo_room = await member.room_create(invite=[echo.user_id])
             bot_room = await member.room_create(invite=[adapter.me])

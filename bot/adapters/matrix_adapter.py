@@ -70,12 +70,18 @@ class MatrixAdapter:
         self.state = MatrixState(app.db, self.me)
         self.sender = MatrixSender(self.client, self.state, app.clock)
         self.powers = RoomPowers(self._load_power_state, config.moderator_power_level)
+        # Set once the first sync has come back: rooms are known, posts can go out.
+        self._connected = asyncio.Event()
         # Set once the first sync is handled (the bot answers from then on).
         self.ready = asyncio.Event()
         self._answered_invites: set[str] = set()
         self.engine.outbox.register(PLATFORM, self)
 
     # -- lifecycle -------------------------------------------------------------------
+
+    async def wait_ready(self) -> None:
+        """Return once connected (the app then resumes stored state and lets events in)."""
+        await self._connected.wait()
 
     async def run(self) -> None:
         try:
@@ -84,6 +90,7 @@ class MatrixAdapter:
             await self._sync_loop()
         finally:
             self.ready.clear()
+            self._connected.clear()
             await self.client.close()
 
     async def _sync_loop(self) -> None:
@@ -104,6 +111,7 @@ class MatrixAdapter:
                 await asyncio.sleep(wait)
                 continue
             failures = 0
+            self._connected.set()
             await self._exchange_keys()
             await self._handle_sync(resp, history=token is None)
             token = resp.next_batch

@@ -49,6 +49,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         report.sections.append(("Synapse log (last lines)", _running[0].log()))
 
 
+async def _first_of(wait: Any, task: asyncio.Task[None], what: str) -> None:
+    waiter = asyncio.ensure_future(wait)
+    done, _ = await asyncio.wait(
+        {waiter, task}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+    )
+    if waiter not in done:
+        waiter.cancel()
+        if task.done():
+            task.result()
+        raise AssertionError(f"the Matrix adapter did not {what}")
+
+
 @dataclass
 class RunningBot:
     app: App
@@ -88,6 +100,7 @@ class World:
         bot_user: str,
         clock: FakeClock | None = None,
         data: Path | None = None,
+        app_config: dict[str, Any] | None = None,
         **matrix: Any,
     ) -> AsyncIterator[RunningBot]:
         """Run the whole app with the Matrix adapter; restart = open it again on `data`."""
@@ -102,22 +115,20 @@ class World:
         }
         settings.update(matrix)
         config = make_config(
-            data, adapters=["matrix"], matrix=settings, database=str(data / "kruzhok.sqlite3")
+            data,
+            adapters=["matrix"],
+            matrix=settings,
+            database=str(data / "kruzhok.sqlite3"),
+            **(app_config or {}),
         )
         app = await build_app(config, clock=clock or FakeClock(START), rng=random.Random(7))
         adapter = MatrixAdapter(app, config.matrix, Credentials(password=PASSWORD))
-        await app.start()
+        # The order of bot.app.run_until_done: connect, resume stored state, handle events.
         task = asyncio.create_task(adapter.run())
         try:
-            ready = asyncio.create_task(adapter.ready.wait())
-            done, _ = await asyncio.wait(
-                {ready, task}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
-            )
-            if ready not in done:
-                ready.cancel()
-                if task.done():
-                    task.result()
-                raise AssertionError("the Matrix adapter did not finish its first sync")
+            await _first_of(adapter.wait_ready(), task, "connect")
+            await app.start()
+            await _first_of(adapter.ready.wait(), task, "finish its first sync")
             yield RunningBot(app, adapter, bot_user, task)
             assert not task.done() or task.cancelled(), task.exception()
         finally:
