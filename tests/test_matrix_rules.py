@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
 from bot.adapters.matrix_power import RoomAuthority
 from bot.adapters.matrix_render import (
     Target,
@@ -11,6 +16,7 @@ from bot.adapters.matrix_render import (
     strip_reply_fallback,
 )
 from bot.core.replies import ChoiceSet, Field, Reply
+from tests.harness import SHIPPED_CONTENT
 
 
 def test_core_text_is_escaped_and_cannot_ping_anyone() -> None:
@@ -71,3 +77,25 @@ def test_room_v12_creators_have_unlimited_power_and_earlier_versions_use_levels(
     assert RoomAuthority.from_state(create10, None).is_moderator("@owner:x", 50)
     assert not v10.with_power_levels({"users": {}}).is_moderator("@mod:x", 50)
     assert RoomAuthority.from_state(create10, {"users_default": 60}).is_moderator("@bob:x", 50)
+
+
+def test_run_without_matrix_credentials_exits_2_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bot run` with the matrix adapter but no token or password: exit code 2
+    and a message naming both variables; nothing is tried against a server."""
+    monkeypatch.delenv("MATRIX_ACCESS_TOKEN", raising=False)
+    monkeypatch.delenv("MATRIX_PASSWORD", raising=False)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'k.sqlite3'}\n"
+        f"content: {SHIPPED_CONTENT}\n"
+        "adapters: [matrix]\n"
+        "matrix:\n"
+        "  user_id: '@kruzhok:example.org'\n"
+        f"  store_dir: {tmp_path / 'store'}\n"
+    )
+    assert main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "MATRIX_ACCESS_TOKEN" in err and "MATRIX_PASSWORD" in err
+    assert "Traceback" not in err

@@ -1,0 +1,57 @@
+"""Participation from Matrix room events: messages, thread messages and reactions are
+recorded (who, where, never what); history from before the bot joined is skipped."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.core.events import ActivityKind
+from tests.matrix.fixtures import World
+from tests.quiz_helpers import Recorder
+
+
+async def test_messages_threads_and_reactions_are_recorded_and_history_is_skipped(
+    world: World,
+) -> None:
+    bot_user = world.bot_account()
+    alice = await world.member("alice")
+    recorder = Recorder()
+    async with world.bot(bot_user) as bot:
+        bot.app.engine.sinks.append(recorder)
+        room = await alice.create_room(invite=[], version="10")
+        await alice.say(room, "!about")  # before the bot is there: history
+        await alice.say(room, "said before the bot came")
+        await alice.client.room_invite(room, bot_user)
+        await alice.wait_for(
+            lambda r, e: (
+                r == room
+                and e.get("type") == "m.room.member"
+                and e.get("state_key") == bot_user
+                and e["content"].get("membership") == "join"
+            ),
+            what="the bot to join",
+        )
+        root = await alice.say(room, "a message")
+        await alice.say(room, "a thread message", thread=root)
+        await alice.react(room, root, "👍")
+        await alice.say(room, "!chapters")
+        await alice.notice(room, "15.", sender=bot_user)
+
+        deadline = time.monotonic() + 20
+        while len(recorder.seen) < 4 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        kinds = [(a.kind, a.user_id, a.place.channel_id) for a in recorder.seen]
+        assert kinds == [
+            (ActivityKind.MESSAGE, alice.user_id, room),
+            (ActivityKind.THREAD_REPLY, alice.user_id, room),
+            (ActivityKind.REACTION, alice.user_id, room),
+            (ActivityKind.COMMAND, alice.user_id, room),
+        ]
+        assert recorder.seen[1].place.thread_id == root
+        bodies = [
+            e["content"].get("body", "")
+            for r, e in alice.seen
+            if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
+        ]
+        assert not any("Kruzhok is a bot" in b for b in bodies)  # the old !about
