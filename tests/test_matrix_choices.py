@@ -8,6 +8,9 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import pytest
+
+from bot.adapters import matrix_adapter
 from bot.core.commands import Arg, Args, CommandSet
 from bot.core.engine import CommandContext
 from bot.core.replies import Attachment, ChoiceSet, Reply
@@ -166,3 +169,31 @@ async def test_charts_are_uploaded_as_m_image_and_files_as_m_file(world: World) 
         assert csv["content"]["body"] == "export.csv"
         data = await alice.client.download(csv["content"]["url"])
         assert data.body == b"user,count\nalice,3\n"
+
+
+async def test_a_gap_longer_than_one_sync_is_fetched_back_after_a_restart(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the bot is down, more events come than one sync returns (limit 5 here): the
+    bot fetches the gap back and answers the command buried in it, once."""
+    monkeypatch.setattr(
+        matrix_adapter,
+        "SYNC_FILTER",
+        {"room": {"timeline": {"limit": 5}}, "presence": {"types": []}},
+    )
+    bot_user = world.bot_account()
+    async with world.bot(bot_user):
+        alice, bob, room = await setup_room(world, bot_user)
+    await bob.say(room, "!about")
+    for i in range(8):
+        await alice.say(room, f"chatter {i}")
+    async with world.bot(bot_user):
+        await bob.notice(room, "Kruzhok is a bot", sender=bot_user)
+        await bob.say(room, "!chapters")
+        await bob.notice(room, "15.", sender=bot_user)
+    answers = [
+        e["content"]["body"]
+        for r, e in bob.seen
+        if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
+    ]
+    assert sum("Kruzhok is a bot" in a for a in answers) == 1

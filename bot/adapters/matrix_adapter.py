@@ -28,6 +28,7 @@ from nio import (
     JoinResponse,
     MegolmEvent,
     RoomGetStateResponse,
+    RoomMessagesResponse,
     SyncResponse,
 )
 
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "matrix"
 SEEN_KEPT = timedelta(days=7)
 SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"types": []}}
+# How far back a gap in a room's timeline is filled after an outage (pages of 100 events).
+BACKFILL_PAGES = 10
 
 
 class MatrixAdapter:
@@ -113,7 +116,7 @@ class MatrixAdapter:
             failures = 0
             self._connected.set()
             await self._exchange_keys()
-            await self._handle_sync(resp, history=token is None)
+            await self._handle_sync(resp, since=token)
             token = resp.next_batch
             await self.state.save_sync_token(token)
             if first:
@@ -144,7 +147,8 @@ class MatrixAdapter:
 
     # -- sync handling ---------------------------------------------------------------
 
-    async def _handle_sync(self, resp: SyncResponse, history: bool) -> None:
+    async def _handle_sync(self, resp: SyncResponse, since: str | None) -> None:
+        history = since is None
         for room_id, invite in resp.rooms.invite.items():
             await self._on_invite(room_id, invite.invite_state)
         for room_id in resp.rooms.leave:
@@ -158,13 +162,34 @@ class MatrixAdapter:
                     self.powers.on_state_event(room_id, event.source)
             if history:
                 continue
-            for event in events[self._joined_at(events) :]:
+            joined_at = self._joined_at(events)
+            if info.timeline.limited and joined_at == 0 and since is not None:
+                events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+            for event in events[joined_at:]:
                 try:
                     await self._on_event(room_id, event)
                 except PostError as exc:
                     log.warning("matrix: %s", exc)
                 except Exception:
                     log.exception("matrix: handling an event in %s failed", room_id)
+
+    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[Any]:
+        """The events a limited timeline left out, from the kept token on (oldest first)."""
+        found: list[Any] = []
+        start = prev_batch
+        for _ in range(BACKFILL_PAGES):
+            resp = await self.client.room_messages(room_id, start=start, end=since, limit=100)
+            if not isinstance(resp, RoomMessagesResponse) or not resp.chunk:
+                break
+            found.extend(resp.chunk)
+            if not resp.end or resp.end == start:
+                break
+            start = resp.end
+        else:
+            log.warning("matrix: %s had more missed events than the bot fetches back", room_id)
+        found.reverse()
+        log.info("matrix: fetched %d missed event(s) in %s", len(found), room_id)
+        return found
 
     def _joined_at(self, events: Sequence[Any]) -> int:
         """Index after the bot's own join in this batch (its history before that is skipped)."""
