@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.matrix.commands import poll_commands
 from tests.matrix.fixtures import World
 from tests.matrix.synapse import Synapse
 
@@ -40,6 +41,15 @@ async def test_encrypted_room_commands_are_decrypted_and_answers_encrypted(
         )
         assert wire["type"] == "m.room.encrypted"
         assert bot.adapter.client.rooms[room].encrypted
+
+        bot.app.engine.table.extend(poll_commands({}).commands)
+        await alice.say(room, "!chart")
+        image = await alice.wait_for(
+            lambda r, e: r == room and (e.get("content") or {}).get("msgtype") == "m.image",
+            what="an encrypted m.image",
+        )
+        assert image["content"]["file"]["url"].startswith("mxc://")
+        assert "url" not in image["content"]
         assert any(p.name.endswith(".db") for p in bot.adapter.store_dir.iterdir())
 
 

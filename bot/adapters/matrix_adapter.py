@@ -101,12 +101,20 @@ class MatrixAdapter:
         first = True
         failures = 0
         while True:
-            resp = await self.client.sync(
-                timeout=0 if first else int(self.config.sync_timeout * 1000),
-                sync_filter=SYNC_FILTER,
-                since=token,
-                full_state=first or None,
-            )
+            try:
+                resp = await self.client.sync(
+                    timeout=0 if first else int(self.config.sync_timeout * 1000),
+                    sync_filter=SYNC_FILTER,
+                    since=token,
+                    full_state=first or None,
+                )
+                if isinstance(resp, SyncResponse):
+                    self._connected.set()
+                    await self._exchange_keys()
+                    await self._handle_sync(resp, since=token)
+            except Exception:  # a broken response or a bug: log it, keep the bot alive
+                log.exception("matrix: sync failed")
+                resp = None
             if not isinstance(resp, SyncResponse):
                 failures += 1
                 wait = min(self.config.max_retry_wait, 0.5 * 2 ** min(failures, 6))
@@ -114,9 +122,6 @@ class MatrixAdapter:
                 await asyncio.sleep(wait)
                 continue
             failures = 0
-            self._connected.set()
-            await self._exchange_keys()
-            await self._handle_sync(resp, since=token)
             token = resp.next_batch
             await self.state.save_sync_token(token)
             if first:
