@@ -162,15 +162,15 @@ class MatrixAdapter:
             for event in info.state:
                 self.powers.on_state_event(room_id, event.source)
             events = list(info.timeline.events)
-            for event in events:
-                if "state_key" in event.source:
-                    self.powers.on_state_event(room_id, event.source)
-            if history:
-                continue
-            joined_at = self._joined_at(events)
+            joined_at = len(events) if history else self._joined_at(events)
             if info.timeline.limited and joined_at == 0 and since is not None:
                 events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
-            for event in events[joined_at:]:
+            for index, event in enumerate(events):
+                # State changes apply in timeline order: a command sees the levels of its time.
+                if "state_key" in event.source:
+                    self.powers.on_state_event(room_id, event.source)
+                if index < joined_at:
+                    continue  # history from before the bot's start or its arrival
                 try:
                     await self._on_event(room_id, event)
                 except PostError as exc:
