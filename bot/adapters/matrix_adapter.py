@@ -62,6 +62,10 @@ class MatrixAdapter:
         self, app: App, config: MatrixConfig, creds: Credentials, base_dir: Path | None = None
     ) -> None:
         check_config(config)
+        # nio logs every event at INFO; keep its warnings only, unless set otherwise.
+        nio_log = logging.getLogger("nio")
+        if nio_log.level == logging.NOTSET:
+            nio_log.setLevel(logging.WARNING)
         self.app = app
         self.engine = app.engine
         self.config = config
