@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "matrix"
 SEEN_KEPT = timedelta(days=7)
+PRUNE_EVERY = 1000  # syncs between two clean-ups of the handled event ids
 SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"types": []}}
 # How far back a gap in a room's timeline is filled after an outage (pages of 100 events).
 BACKFILL_PAGES = 10
@@ -103,7 +104,7 @@ class MatrixAdapter:
     async def _sync_loop(self) -> None:
         token = await self.state.sync_token()
         first = True
-        failures = 0
+        failures = syncs = 0
         while True:
             try:
                 resp = await self.client.sync(
@@ -128,6 +129,9 @@ class MatrixAdapter:
             failures = 0
             token = resp.next_batch
             await self.state.save_sync_token(token)
+            syncs += 1
+            if syncs % PRUNE_EVERY == 0:
+                await self.state.forget_seen_before(self.app.clock.now() - SEEN_KEPT)
             if first:
                 first = False
                 await self._join_configured_rooms()
