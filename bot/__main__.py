@@ -148,6 +148,8 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
             loop.add_signal_handler(sig, lambda: main_task.cancel() if main_task else None)
     with contextlib.suppress(asyncio.CancelledError):
         await run_until_done(app, adapters)
+    if any(getattr(a, "failed", None) for a in adapters):
+        return EXIT_PROBLEMS  # an adapter could not start (e.g. a refused Matrix login)
     return 0
 
 

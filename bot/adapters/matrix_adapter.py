@@ -32,7 +32,13 @@ from nio import (
     SyncResponse,
 )
 
-from bot.adapters.matrix_login import Credentials, check_config, log_in, make_client
+from bot.adapters.matrix_login import (
+    Credentials,
+    MatrixSetupError,
+    check_config,
+    log_in,
+    make_client,
+)
 from bot.adapters.matrix_power import JsonDict, RoomPowers
 from bot.adapters.matrix_render import Target, choice_index, strip_reply_fallback
 from bot.adapters.matrix_send import MatrixSender
@@ -83,6 +89,8 @@ class MatrixAdapter:
         # Set once the first sync is handled (the bot answers from then on).
         self.ready = asyncio.Event()
         self._answered_invites: set[str] = set()
+        # Why the adapter could not start (a refused login), for the exit code.
+        self.failed: str | None = None
         self.engine.outbox.register(PLATFORM, self)
 
     # -- lifecycle -------------------------------------------------------------------
@@ -92,8 +100,14 @@ class MatrixAdapter:
         await self._connected.wait()
 
     async def run(self) -> None:
+        """Log in and sync until cancelled. A refused login ends it with `failed` set."""
         try:
-            await log_in(self.client, self.config, self.creds, self.store_dir)
+            try:
+                await log_in(self.client, self.config, self.creds, self.store_dir)
+            except MatrixSetupError as exc:
+                self.failed = str(exc)
+                log.error("matrix: %s", exc)
+                return
             await self.state.forget_seen_before(self.app.clock.now() - SEEN_KEPT)
             await self._sync_loop()
         finally:
