@@ -13,7 +13,8 @@ async def test_encrypted_room_commands_are_decrypted_and_answers_encrypted(
     world: World,
 ) -> None:
     """In an encrypted room the bot reads a member's encrypted command and answers with an
-    encrypted notice that the member decrypts; a member without keys sees only ciphertext."""
+    encrypted notice that the member decrypts; a member without keys sees only ciphertext;
+    a chart goes as an encrypted attachment; after a restart the bot keeps its keys."""
     bot_user = world.bot_account()
     alice = await world.member("alice", e2e=True)
     eve = await world.member("eve")  # no encryption: sees what travels on the wire
@@ -50,6 +51,11 @@ async def test_encrypted_room_commands_are_decrypted_and_answers_encrypted(
         )
         assert image["content"]["file"]["url"].startswith("mxc://")
         assert "url" not in image["content"]
+
+    # Restarted, the bot is the same device with the same keys: it still reads the room.
+    async with world.bot(bot_user):
+        await alice.say(room, "!about")
+        await alice.notice(room, "Kruzhok is a bot", sender=bot_user)
         assert any(p.name.endswith(".db") for p in bot.adapter.store_dir.iterdir())
 
 
