@@ -161,3 +161,28 @@ async def test_a_gap_longer_than_one_sync_is_fetched_back_after_a_restart(
         if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
     ]
     assert sum("Kruzhok is a bot" in a for a in answers) == 1
+
+
+async def test_a_private_file_goes_to_a_direct_room_not_to_the_whole_room(world: World) -> None:
+    """A private reply with a file (an export) is sent in a direct room with the member;
+    the room only gets a short notice."""
+    bot_user = world.bot_account()
+    async with world.bot(bot_user) as bot:
+        install(bot, {})
+        alice, bob, room = await setup_room(world, bot_user)
+        await alice.say(room, "!secret")
+        await alice.notice(room, "sent it to you in a direct message", sender=bot_user)
+        deadline = time.monotonic() + 20
+        while not alice.invites and time.monotonic() < deadline:
+            await alice.sync(500)
+        assert alice.invites, "no direct room invite"
+        direct = alice.invites[0]
+        await alice.join(direct)
+        await alice.wait_for(
+            lambda r, e: r == direct and (e.get("content") or {}).get("body") == "mine.csv",
+            what="the file in the direct room",
+        )
+        await bob.notice(room, "sent it to you in a direct message", sender=bot_user)
+        assert not any(
+            (e.get("content") or {}).get("msgtype") == "m.file" for r, e in bob.seen if r == room
+        )

@@ -310,7 +310,12 @@ class MatrixAdapter:
         replies = await self.engine.on_message(caller, place, text)
         if replies:
             await self.sender.send_replies(
-                room_id, replies, Target(thread_id, event_id), event_id, caller.display_name
+                room_id,
+                replies,
+                Target(thread_id, event_id),
+                event_id,
+                caller.display_name,
+                caller.user_id,
             )
 
     async def _on_reaction(
@@ -331,7 +336,9 @@ class MatrixAdapter:
         self.engine.on_reaction(caller, place)
         await self.state.add_reaction(event_id, target, sender, index)
         replies = await self.engine.run_line(caller, place, choices.pick_line(index), prefix="!")
-        await self.sender.send_replies(room_id, replies, addressee=caller.display_name)
+        await self.sender.send_replies(
+            room_id, replies, addressee=caller.display_name, member=caller.user_id
+        )
 
     async def _on_redaction(self, room_id: str, redacted: str) -> None:
         withdrawal = await self.state.remove_reaction(redacted)
@@ -347,7 +354,9 @@ class MatrixAdapter:
         caller = await self._caller(room_id, withdrawal.user_id, check_power=True)
         place = Place(PLATFORM, room_id, room_id)
         replies = await self.engine.run_line(caller, place, line, prefix="!")
-        await self.sender.send_replies(room_id, replies, addressee=caller.display_name)
+        await self.sender.send_replies(
+            room_id, replies, addressee=caller.display_name, member=caller.user_id
+        )
 
     async def _load_power_state(self, room_id: str) -> tuple[JsonDict | None, JsonDict | None]:
         resp = await self.client.room_get_state(room_id)

@@ -12,7 +12,14 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from nio import AsyncClient, RoomSendResponse, UploadResponse
+from nio import (
+    AsyncClient,
+    MatrixRoom,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    UploadResponse,
+)
 
 from bot.adapters.matrix_render import (
     ACK,
@@ -44,12 +51,27 @@ class MatrixSender:
         target: Target = NO_TARGET,
         trigger_event_id: str | None = None,
         addressee: str | None = None,
+        member: str | None = None,
     ) -> None:
-        """Send replies in order. Raises PostError when the homeserver refuses one."""
+        """Send replies in order. Raises PostError when the homeserver refuses one.
+
+        `addressee` (a display name) and `member` (a user id) say who a private reply is
+        for: an "ack" becomes a ✅ on `trigger_event_id`; a private chart or file goes to a
+        direct room with `member` (a room would show it to everyone), with a short notice
+        in the room; other private text is a notice addressed to them.
+        """
         for reply in replies:
             if reply.private and "ack" in reply.tags:
                 if trigger_event_id is not None:
                     await self.react(room_id, trigger_event_id, ACK)
+                continue
+            if reply.private and member is not None and (reply.image or reply.file):
+                direct = await self.direct_room(member)
+                await self.send_replies(direct, [reply])
+                note = Reply(text="I have sent it to you in a direct message.", private=True)
+                content = notice_content(note, target, addressee)
+                if content is not None:
+                    await self.send(room_id, "m.room.message", content)
                 continue
             content = notice_content(reply, target, addressee if reply.private else None)
             if content is not None:
@@ -65,6 +87,30 @@ class MatrixSender:
                 await self.send_media(room_id, reply.image, "m.image", target)
             if reply.file is not None:
                 await self.send_media(room_id, reply.file, "m.file", target)
+
+    async def direct_room(self, user_id: str) -> str:
+        """The bot's direct room with a member: the one kept, or a new one (unencrypted,
+        so the member can read what was sent before they accept the invite)."""
+        key = f"matrix.direct:{self.client.user_id}:{user_id}"
+        kept = await self.state.settings.get(key)
+        room = self.client.rooms.get(kept) if kept is not None else None
+        if kept is not None and room is not None:
+            members = set(room.users) | set(room.invited_users)
+            if not members or user_id in members:  # not yet synced, or still there
+                return kept
+        resp = await self.client.room_create(
+            is_direct=True,
+            invite=[user_id],
+            preset=RoomPreset.trusted_private_chat,
+            name="Kruzhok",
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            raise PostError(f"could not open a direct room: {getattr(resp, 'message', resp)}")
+        room_id = str(resp.room_id)
+        # Known to nio before the next sync brings it, so messages can go at once.
+        self.client.rooms.setdefault(room_id, MatrixRoom(room_id, self.client.user_id))
+        await self.state.settings.set(key, room_id)
+        return room_id
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         if room_id not in self.client.rooms:

@@ -39,4 +39,12 @@ def poll_commands(picks: dict[str, str]) -> CommandSet:
             file=Attachment("export.csv", b"user,count\nalice,3\n", "text/csv"),
         )
 
+    @cs.command("secret", "A private file")
+    async def secret(ctx: CommandContext, args: Args) -> Reply:
+        return Reply(
+            text="Your export",
+            file=Attachment("mine.csv", b"day,count\n", "text/csv"),
+            private=True,
+        )
+
     return cs

@@ -30,6 +30,7 @@ class Member:
         self.name = name
         self.user_id = client.user_id
         self.seen: list[tuple[str, Event]] = []
+        self.invites: list[str] = []
         self._checked = 0
 
     @classmethod
@@ -56,6 +57,7 @@ class Member:
     async def sync(self, timeout_ms: int = 1000) -> None:
         resp = await self.client.sync(timeout=timeout_ms, since=self.client.next_batch or None)
         assert isinstance(resp, SyncResponse), resp
+        self.invites.extend(r for r in resp.rooms.invite if r not in self.invites)
         for room_id, info in resp.rooms.join.items():
             for event in info.timeline.events:
                 if isinstance(event, MegolmEvent):
