@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from bot.core.yamlerrors import rule_error
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[
     str,
@@ -65,27 +67,49 @@ class QuizItem(Model):
 
     @model_validator(mode="after")
     def _check_kind(self) -> QuizItem:
+        answer = self.answer
         if self.kind == "choice":
             if not 2 <= len(self.choices) <= 10:
-                raise ValueError("a choice question needs 2 to 10 choices")
-            if not isinstance(self.answer, str):
-                raise ValueError("the answer of a choice question is the text of one choice")
-            if self.answer not in self.choices:
-                raise ValueError(f"the answer {self.answer!r} is not among the choices")
+                raise rule_error(
+                    f"a choice question needs 2 to 10 choices, got {len(self.choices)}", "choices"
+                )
+            if not isinstance(answer, str):
+                raise rule_error(
+                    "the answer of a choice question is the text of one of its choices", "answer"
+                )
             if len(set(self.choices)) != len(self.choices):
-                raise ValueError("two choices have the same text")
+                raise rule_error("two choices have the same text", "choices")
+            if answer not in self.choices:
+                shown = "; ".join(repr(c) for c in self.choices)
+                raise rule_error(
+                    f"the answer {answer!r} is not among the choices ({shown}); "
+                    "copy the right choice's text exactly",
+                    "answer",
+                )
         elif self.kind == "truefalse":
-            if not isinstance(self.answer, bool):
-                raise ValueError("the answer of a true/false question is true or false")
+            if not isinstance(answer, bool):
+                raise rule_error(
+                    "the answer of a true/false question is true or false without quotes, "
+                    f"got the text {answer!r}",
+                    "answer",
+                )
             if self.choices:
-                raise ValueError("a true/false question has no choices")
+                raise rule_error("a true/false question has no choices", "choices")
         else:
-            if not isinstance(self.answer, str):
-                raise ValueError("the answer of a text question is text (put it in quotes)")
+            if not isinstance(answer, str):
+                raise rule_error(
+                    f"the answer of a text question is text, got {str(answer).lower()}: "
+                    "YAML reads unquoted yes/no/true/false as true or false; "
+                    "put the answer in quotes",
+                    "answer",
+                )
             if self.choices:
-                raise ValueError("a text question has no choices; use accept: for variants")
+                raise rule_error(
+                    "a text question has no choices; use accept: for other accepted answers",
+                    "choices",
+                )
         if self.kind != "text" and self.accept:
-            raise ValueError("accept: is only for text questions")
+            raise rule_error("accept: is only for text questions", "accept")
         return self
 
     @property

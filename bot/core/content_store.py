@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.content import Book, Library
-from bot.core.packs import load_library
+from bot.core.packs import read_pack
 from bot.core.validate import check_library
 from bot.core.yamldoc import Problem, ProblemsError
 
 
 def load_checked(root: Path) -> Library:
-    """Load and fully validate a content folder; raise ProblemsError listing every problem."""
-    library = load_library(root)
-    problems = check_library(library, root)
+    """Load and fully validate a content folder; raise ProblemsError listing every problem
+    (of every file, sorted by file and line). The one entry point for the app and validate."""
+    pack = read_pack(root)
+    problems = [*pack.problems, *check_library(pack)]
     if problems:
-        raise ProblemsError(problems)
-    return library
+        unique = sorted(set(problems), key=lambda p: p.sort_key)
+        raise ProblemsError(unique)
+    return pack.library()
 
 
 class ContentStore:

@@ -137,11 +137,12 @@ class Reading:
                 close = process.extract(
                     asked.lower(), list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=80
                 )
-                if len(close) == 1 or (close and close[0][1] >= 95):
+                candidates = sorted({names[c[0]] for c in close})  # aliases of one term count once
+                if len(candidates) == 1 or (close and close[0][1] >= 95):
                     key = names[close[0][0]]
                 else:
                     hint = (
-                        " Did you mean: " + ", ".join(sorted({names[c[0]] for c in close})) + "?"
+                        " Did you mean: " + ", ".join(candidates) + "?"
                         if close
                         else f" Type {ctx.prefix}glossary for the list."
                     )
