@@ -24,8 +24,8 @@ async def set_one_pm(bot: ConsoleBot) -> None:
 
 
 def quotes_in(posted: str) -> list[str]:
-    """The quotes in posted text: each ends with ” on a line followed by its source line."""
-    return re.findall(r"“(.+?)”\n\(— ", posted, flags=re.DOTALL)
+    """The quotes in posted text: each ends with ” at the end of its line."""
+    return re.findall(r"“(.+?)”$", posted, flags=re.DOTALL | re.MULTILINE)
 
 
 async def test_restart_before_the_due_time_posts_at_the_due_time(
