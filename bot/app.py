@@ -20,6 +20,7 @@ from bot.core.content_store import ContentStore
 from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.help import help_commands
+from bot.core.participation_install import install_participation
 from bot.core.quiz_commands import install_quiz
 from bot.core.reading import CurrentChapter, Reading, no_plan
 from bot.core.tasks import Supervisor
@@ -104,6 +105,7 @@ async def build_app(
     # Each feature installs its commands, activity sinks and start/stop hooks on the app.
 
     # participation and the reading plan (issue 4)
+    await install_participation(app)
 
     # quizzes (issue 3)
     install_quiz(app)

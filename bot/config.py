@@ -45,7 +45,29 @@ class QuizConfig(Section):
 
 
 class ParticipationConfig(Section):
-    pass
+    # Channels counted, as "platform:channel_id" (e.g. "discord:1234", "console:general");
+    # every channel is counted when the list is empty.
+    channels: list[str] = []
+    # Daily rows older than this many days are deleted (at start and daily); 0 keeps them.
+    retention_days: int = Field(default=365, ge=0)
+    # The recorder writes its buffer after this many events...
+    flush_every: int = Field(default=500, ge=1)
+    # ...or this many seconds after the last write, whichever comes first.
+    flush_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # Show top participants in `stats group` (off for groups that dislike rankings).
+    leaderboard: bool = True
+    # Size of the charts, in pixels.
+    chart_width: int = Field(default=800, ge=200, le=4000)
+    chart_height: int = Field(default=600, ge=200, le=4000)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: list[str]) -> list[str]:
+        for key in value:
+            platform, _, channel = key.partition(":")
+            if not platform or not channel:
+                raise ValueError(f'{key!r} is not a channel key like "discord:1234"')
+        return value
 
 
 class DailyConfig(Section):

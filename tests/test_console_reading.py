@@ -110,7 +110,9 @@ def test_piped_console_prints_the_four_replies_and_exits_0(tmp_path) -> None:
     assert "Traceback" not in result.stderr
 
 
-async def test_glossary_misspelling_of_a_term_with_aliases_still_resolves(console: ConsoleBot) -> None:
+async def test_glossary_misspelling_of_a_term_with_aliases_still_resolves(
+    console: ConsoleBot,
+) -> None:
     """Close matches that are aliases of one term are one candidate, not several."""
     shown = await console.say("/glossary Comintrn")
     assert "Communist International" in shown
