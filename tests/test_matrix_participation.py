@@ -55,3 +55,50 @@ async def test_messages_threads_and_reactions_are_recorded_and_history_is_skippe
             if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
         ]
         assert not any("Kruzhok is a bot" in b for b in bodies)  # the old !about
+
+
+async def test_stats_chart_in_the_room_and_the_export_in_a_direct_room(world: World) -> None:
+    """With the real participation feature: a member's messages, thread message and
+    reaction show in `!stats` (a notice, then the chart as m.image); a moderator's CSV
+    export (a private file) arrives in a direct room, not in the reading room."""
+    bot_user = world.bot_account()
+    mod = await world.member("mod")
+    alice = await world.member("alice")
+    async with world.bot(bot_user):
+        room = await mod.create_room(invite=[bot_user, alice.user_id], version="10")
+        await alice.join(room)
+        await mod.wait_for(
+            lambda r, e: (
+                r == room
+                and e.get("type") == "m.room.member"
+                and e.get("state_key") == bot_user
+                and e["content"].get("membership") == "join"
+            ),
+            what="the bot to join",
+        )
+        root = await alice.say(room, "hello")
+        await alice.say(room, "again")
+        await alice.say(room, "in a thread", thread=root)
+        await alice.react(room, root, "👍")
+        await alice.say(room, "!stats")
+        stats = await alice.notice(room, "Participation of", sender=bot_user)
+        assert "This week: 2 messages, 1 thread replies, 1 reactions" in stats["content"]["body"]
+        chart = await alice.wait_for(
+            lambda r, e: r == room and (e.get("content") or {}).get("msgtype") == "m.image",
+            what="the stats chart",
+        )
+        assert chart["content"]["info"]["mimetype"] == "image/png"
+
+        await mod.say(room, "!export participation")
+        await mod.notice(room, "direct message", sender=bot_user)
+        deadline = time.monotonic() + 20
+        while not mod.invites and time.monotonic() < deadline:
+            await mod.sync(500)
+        direct = mod.invites[0]
+        await mod.join(direct)
+        export = await mod.wait_for(
+            lambda r, e: r == direct and (e.get("content") or {}).get("msgtype") == "m.file",
+            what="the CSV export",
+        )
+        data = await mod.client.download(export["content"]["url"])
+        assert alice.user_id in data.body.decode()
