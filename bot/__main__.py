@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from bot.app import StartupError
 from bot.config import Config, load_config
 from bot.core.yamldoc import ProblemsError
 from bot.storage.migrate import MigrationError
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except MigrationError as exc:
         print(f"error: database: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
 
 

@@ -20,6 +20,7 @@ from bot.core.content_store import ContentStore
 from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.help import help_commands
+from bot.core.member_data import MemberData
 from bot.core.participation_install import install_participation
 from bot.core.quiz_commands import install_quiz
 from bot.core.reading import CurrentChapter, Reading, no_plan
@@ -27,6 +28,10 @@ from bot.core.tasks import Supervisor
 from bot.storage.db import connect
 
 log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start as configured; the message says why."""
 
 
 class Adapter(Protocol):
@@ -52,6 +57,8 @@ class App:
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Lines features add to `help` (e.g. how quiz points are counted).
     help_notes: list[str] = field(default_factory=list)
+    # What features keep about members, for `privacy show/delete/optout`.
+    member_data: list[MemberData] = field(default_factory=list)
     # Which chapter a channel reads now; the reading plan replaces this.
     current_chapter: CurrentChapter = no_plan
     _stopped: bool = False
@@ -122,6 +129,9 @@ async def run_until_done(app: App, adapters: list[Adapter]) -> None:
     The start hooks (resumed quizzes and schedules, which may post at once) run when every
     adapter that can say so is connected (`wait_ready`), or after READY_TIMEOUT seconds.
     """
+    if not adapters:
+        await app.stop()
+        raise StartupError("no adapter to run: check `adapters` in the config")
     tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
     try:
         await _wait_ready(adapters, tasks)

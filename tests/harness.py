@@ -58,8 +58,8 @@ async def console_bot(
     app = await build_app(config, clock=clock or FakeClock(START), rng=random.Random(7))
     out = io.StringIO()
     adapter = ConsoleAdapter(app.engine, config.console, stdin=io.StringIO(), stdout=out)
-    await app.start()
     try:
+        await app.start()
         yield ConsoleBot(app, adapter, out)
     finally:
         await app.stop()

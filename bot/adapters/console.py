@@ -72,10 +72,14 @@ class ConsoleAdapter:
             text = render_reply(reply)
             for attachment in (reply.image, reply.file):
                 if attachment is not None:
-                    path = self.save(attachment)
-                    text += (
-                        f"\n[{'chart' if attachment is reply.image else 'file'} saved to {path}]"
-                    )
+                    what = "chart" if attachment is reply.image else "file"
+                    try:
+                        text += f"\n[{what} saved to {self.save(attachment)}]"
+                    except OSError as exc:
+                        text += (
+                            f"\n[the {what} could not be saved in {self.output_dir}: "
+                            f"{exc.strerror or exc}; check console.output_dir]"
+                        )
             parts.append(text)
         return "\n\n".join(parts)
 

@@ -79,7 +79,7 @@ async def install_participation(app: App) -> Participation:
         flush_every=config.flush_every,
         flush_seconds=config.flush_seconds,
     )
-    privacy = Privacy(repo, recorder, app.clock)
+    privacy = Privacy(repo, recorder, app.clock, app.member_data)
     plan = ReadingPlan(repo, app.store, app.clock, tz, privacy.is_opted_out, recorder.flush)
     await privacy.load()
     await plan.load()

@@ -7,17 +7,27 @@ recorder's lock (so a batch already taken cannot land after the deletion).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.clock import Clock
 from bot.core.commands import Args, CommandSet
 from bot.core.engine import CommandContext
+from bot.core.member_data import MemberData
 from bot.core.participation import Recorder
 from bot.core.replies import Reply
 from bot.storage.participation_repo import ParticipationRepo
 
 
 class Privacy:
-    def __init__(self, repo: ParticipationRepo, recorder: Recorder, clock: Clock) -> None:
+    def __init__(
+        self,
+        repo: ParticipationRepo,
+        recorder: Recorder,
+        clock: Clock,
+        others: Sequence[MemberData] = (),
+    ) -> None:
         self.repo = repo
+        self.others = others  # other features' data about members (quiz answers...)
         self.recorder = recorder
         self.clock = clock
         self.opted_out = recorder.opted_out
@@ -38,6 +48,8 @@ class Privacy:
             if opt_out:
                 await self.repo.opt_out(platform, user_id, self.clock.now().isoformat())
             await self.repo.delete_member(platform, user_id)
+        for other in self.others:
+            await other.forget(platform, user_id)
 
     async def opt_in(self, platform: str, user_id: str) -> bool:
         self.opted_out.discard((platform, user_id))
@@ -55,7 +67,7 @@ class Privacy:
             await self.delete(ctx.place.platform, ctx.caller.user_id, opt_out=True)
             return Reply(
                 text="Done: your participation is no longer recorded, and what was kept about "
-                "you (activity counts, check-ins, your display name) is deleted. "
+                "you (activity counts, check-ins, your display name, your answers in finished quizzes) is deleted. "
                 f"{ctx.prefix}privacy optin to take part again.",
                 private=True,
             )
@@ -78,7 +90,7 @@ class Privacy:
             await self.delete(ctx.place.platform, ctx.caller.user_id, opt_out=False)
             return Reply(
                 text="Done: what was kept about you (activity counts, check-ins, your display "
-                "name) is deleted. Recording goes on from now; "
+                "name, your answers in finished quizzes) is deleted. Recording goes on from now; "
                 f"{ctx.prefix}privacy optout stops it.",
                 private=True,
             )
@@ -112,7 +124,11 @@ class Privacy:
                 if checkins
                 else "No check-ins."
             )
-            lines.append("What you write is never kept.")
+            for other in self.others:
+                line = await other.describe(platform, user_id)
+                if line:
+                    lines.append(line)
+            lines.append("What you write in the channel is never kept.")
             return Reply(title="What is kept about you", text="\n".join(lines), private=True)
 
         return cs

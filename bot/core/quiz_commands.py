@@ -223,4 +223,25 @@ def install_quiz(app: App) -> QuizService:
             "timed question's time (your last answer's time counts)."
         )
     app.on_start.append(service.resume)
+    app.member_data.append(QuizMemberData(repo))
     return service
+
+
+class QuizMemberData:
+    """Quiz answers are kept about members: `privacy show/delete` cover them."""
+
+    def __init__(self, repo: QuizRepo) -> None:
+        self.repo = repo
+
+    async def describe(self, platform: str, user_id: str) -> str | None:
+        answers, quizzes = await self.repo.member_answers(platform, user_id)
+        if not answers:
+            return None
+        return (
+            f"Quiz results: {plural(answers, 'answer')} in {plural(quizzes, 'finished quiz')} "
+            "(the answer you chose or typed, whether it was right, the points), shown on the "
+            "leaderboard."
+        )
+
+    async def forget(self, platform: str, user_id: str) -> None:
+        await self.repo.forget_member(platform, user_id)

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
 
-from bot.storage.migrate import migrate
+from bot.storage.migrate import MigrationError, migrate
+
+
+class DatabaseError(MigrationError):
+    """The database file cannot be opened or used (said clearly, never as a traceback)."""
 
 
 async def connect(path: str | Path) -> aiosqlite.Connection:
     """Open (creating its folder), set WAL and foreign keys, and apply migrations."""
+    try:
+        return await _connect(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseError(f"cannot use {str(path)!r} as the database: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    text = str(exc)
+    if "file is not a database" in text:
+        return "the file is not an SQLite database"
+    if "unable to open" in text:
+        return "it cannot be opened (is it a folder, or not writable?)"
+    return text
+
+
+async def _connect(path: str | Path) -> aiosqlite.Connection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(str(path), isolation_level=None)

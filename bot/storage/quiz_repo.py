@@ -177,6 +177,33 @@ class QuizRepo:
     async def delete_practice(self, member_key: str) -> None:
         await self.db.execute("DELETE FROM quiz_practice WHERE member_key = ?", (member_key,))
 
+    # -- privacy ------------------------------------------------------------------------
+
+    async def member_answers(self, platform: str, user_id: str) -> tuple[int, int]:
+        """How many answers and finished quizzes of this member are kept."""
+        async with self.db.execute(_MEMBER_ANSWERS, (user_id, f"{platform}:%")) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def forget_member(self, platform: str, user_id: str) -> None:
+        """Delete the member's answers in finished quizzes and their practice game.
+
+        An answer to a quiz still running stays until that quiz ends, so the running
+        tally in memory and the stored one never disagree.
+        """
+        await self.db.execute(_FORGET_MEMBER, (user_id, f"{platform}:%"))
+        await self.delete_practice(f"{platform}:{user_id}")
+
+
+# A member's answers in the finished quizzes of one platform's groups ("platform:%").
+_MEMBER_ANSWERS = (
+    "SELECT COUNT(*), COUNT(DISTINCT quiz_id) FROM quiz_answers WHERE member = ? AND quiz_id IN "
+    "(SELECT id FROM quizzes WHERE group_key LIKE ? AND phase = 'finished')"
+)
+_FORGET_MEMBER = (
+    "DELETE FROM quiz_answers WHERE member = ? AND quiz_id IN "
+    "(SELECT id FROM quizzes WHERE group_key LIKE ? AND phase = 'finished')"
+)
 
 # Finished quizzes of a group, optionally of one chapter and since a time.
 _LEADER_TOTALS = (
