@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from bot.app import StartupError
-from bot.config import Config, load_config
+from bot.config import Config, read_config
+from bot.config_check import CONFIG_LABEL, content_problems, in_file
 from bot.core.yamldoc import ProblemsError
 from bot.storage.migrate import MigrationError
 
@@ -57,13 +58,16 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args.path, args.config)
         if args.command == "import-trivia":
             return cmd_import_trivia(args)
-        config = load_config(args.config)
+        config, doc = read_config(args.config)
         logging.basicConfig(
             level=config.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
-        return asyncio.run(cmd_run(config, args.user, args.moderator))
+        try:
+            return asyncio.run(cmd_run(config, args.user, args.moderator))
+        except ProblemsError as exc:  # the config against the content: say where in the file
+            raise ProblemsError(in_file(exc.problems, args.config, doc)) from None
     except ProblemsError as exc:
         print(f"error:\n{exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -79,17 +83,22 @@ def cmd_validate(path: Path | None, config_path: Path | None) -> int:
     from bot.core.content_store import load_checked
 
     problems = []
-    config = Config()
+    config, doc, config_ok = Config(), None, True
     if config_path is not None:
         try:
-            config = load_config(config_path)
+            config, doc = read_config(config_path)
         except ProblemsError as exc:
             problems.extend(exc.problems)
+            config_ok = False
     root = path or Path(config.content)
     try:
         library = load_checked(root)
     except ProblemsError as exc:
         problems.extend(exc.problems)
+    else:
+        if config_ok:
+            file = str(config_path) if config_path is not None else CONFIG_LABEL
+            problems.extend(content_problems(config, library, file, doc))
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

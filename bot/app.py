@@ -14,6 +14,7 @@ from typing import Protocol
 import aiosqlite
 
 from bot.config import Config
+from bot.config_check import content_problems
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
 from bot.core.content_store import ContentStore
@@ -25,6 +26,7 @@ from bot.core.participation_install import install_participation
 from bot.core.quiz_commands import install_quiz
 from bot.core.reading import CurrentChapter, Reading, no_plan
 from bot.core.tasks import Supervisor
+from bot.core.yamldoc import ProblemsError
 from bot.storage.db import connect
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,8 @@ async def build_app(
     clock = clock or SystemClock()
     rng = rng or random.Random(config.seed)
     store = ContentStore.load(base / config.content, config.book)
+    if problems := content_problems(config, store.library):  # e.g. daily.default_chapter
+        raise ProblemsError(problems)
     db = await connect(base / config.database)
     table = CommandTable()
     engine = Engine(

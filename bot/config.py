@@ -4,6 +4,7 @@ environment (see the discord and matrix sections)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.core.daily import format_time, parse_time
-from bot.core.yamldoc import ProblemsError, problems_from_validation, read_yaml
+from bot.core.yamldoc import Document, ProblemsError, problems_from_validation, read_yaml
 
 
 class Section(BaseModel):
@@ -88,9 +89,12 @@ class DailyConfig(Section):
     @field_validator("default_chapter")
     @classmethod
     def _chapter(cls, value: str) -> str:
-        if value in ("all", "current") or value.isdigit():
+        # Whether the chapter exists is checked against the content (bot/config_check.py).
+        if value in ("all", "current") or re.fullmatch(r"[0-9]{1,6}", value):
             return value
-        raise ValueError("expected a chapter number, current or all")
+        raise ValueError(
+            f'expected current, all or a chapter number in quotes (like "15"), got {value!r}'
+        )
 
 
 class DiscordConfig(Section):
@@ -164,15 +168,21 @@ def check_timezone(name: str) -> ZoneInfo:
 
 def load_config(path: Path | None) -> Config:
     """The config from a YAML file, or the defaults when no file is given."""
+    return read_config(path)[0]
+
+
+def read_config(path: Path | None) -> tuple[Config, Document | None]:
+    """load_config, with the parsed file (for the lines of later problems; None when the
+    defaults were used)."""
     if path is None:
-        return Config()
+        return Config(), None
     try:
-        doc = read_yaml(path)
+        doc = read_yaml(path, regular=False)  # `--config <(...)` is a pipe
     except ProblemsError as exc:
         if [p.message for p in exc.problems] == ["file is empty"]:
-            return Config()  # an empty config (or only comments) means the defaults
+            return Config(), None  # an empty config (or only comments) means the defaults
         raise
     try:
-        return Config.model_validate(doc.data)
+        return Config.model_validate(doc.data), doc
     except ValidationError as exc:
         raise ProblemsError(problems_from_validation(exc, doc)) from None

@@ -9,7 +9,7 @@ import pytest
 from bot.__main__ import main
 from bot.config import Config, load_config
 from bot.core.yamldoc import ProblemsError
-from tests.harness import ROOT
+from tests.harness import ROOT, console_bot
 
 
 def problems_of(tmp_path: Path, text: str) -> str:
@@ -83,3 +83,47 @@ def test_an_empty_config_file_means_the_defaults(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("# nothing set yet\n")
     assert load_config(path) == Config()
+
+
+@pytest.mark.parametrize("value", ["chapter 3", "3.5", "-1", "٣", "Current", ""])
+def test_daily_default_chapter_must_be_current_all_or_a_whole_number(
+    tmp_path: Path, value: str
+) -> None:
+    shown = problems_of(tmp_path, f'daily:\n  default_chapter: "{value}"\n')
+    assert "config.yaml:2: daily.default_chapter:" in shown
+    assert "expected current, all or a chapter number" in shown
+
+
+def test_validate_checks_the_config_against_the_content(tmp_path: Path, capsys) -> None:
+    """A chapter or book the content does not have is refused where the config names it,
+    instead of every later `daily set` answering 'There is no chapter 99'."""
+    path = tmp_path / "config.yaml"
+    path.write_text('timezone: UTC\ndaily:\n  default_chapter: "99"\n')
+    assert main(["validate", str(ROOT / "content"), "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:3: daily.default_chapter: there is no chapter 99 in the book" in err
+    assert "chapters: 15" in err and "Traceback" not in err
+    path.write_text('book: nope\ndaily:\n  default_chapter: "15"\n')
+    assert main(["validate", str(ROOT / "content"), "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:1: book: no book with id 'nope'" in err and "united-opposition" in err
+    path.write_text('daily:\n  default_chapter: "15"\n')
+    assert main(["validate", str(ROOT / "content"), "--config", str(path)]) == 0
+
+
+def test_run_refuses_a_config_that_names_a_missing_chapter(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "config.yaml"
+    database = tmp_path / "bot.sqlite3"
+    content = ROOT / "content"
+    path.write_text(f"database: {database}\ncontent: {content}\ndaily:\n  default_chapter: '99'\n")
+    assert main(["run", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:4: daily.default_chapter: there is no chapter 99" in err
+    assert "Traceback" not in err
+    assert not database.exists()  # refused before anything was stored
+
+
+async def test_the_app_is_not_built_on_a_config_the_content_contradicts(tmp_path: Path) -> None:
+    with pytest.raises(ProblemsError, match=r"daily\.default_chapter: there is no chapter 99"):
+        async with console_bot(tmp_path, daily={"default_chapter": "99"}):
+            pass

@@ -283,3 +283,47 @@ def test_randomly_damaged_chapters_give_problems_never_a_crash(tmp_path: Path) -
         else:
             found = []
         assert all(p.message and p.file for p in found)
+
+
+@pytest.mark.parametrize(
+    ("other_problem", "expected"),
+    [
+        ("    hint: x\n", "quiz[0].hint: unknown field"),
+        ("", "quiz[0].explanation: required field is missing"),
+        ('    question: ""\n', "quiz[0].question: must not be empty"),
+    ],
+)
+def test_a_quiz_items_rules_are_checked_even_when_it_has_other_problems(
+    tmp_path: Path, other_problem: str, expected: str
+) -> None:
+    """The model stops at a field problem before its rules run; validate still reports the
+    answer that is not among the choices, once, in the same run."""
+    item = (
+        "  - id: q\n    kind: choice\n"
+        + ("" if "question" in other_problem else "    question: Q?\n")
+        + '    choices: ["A", "B"]\n    answer: "C"\n'
+        + ("" if "explanation" in expected else "    explanation: E.\n")
+        + "    citation: C.\n"
+        + other_problem
+    )
+    shown = problems(make_pack(tmp_path, {"1.yaml": CHAPTER.format(n=1) + "quiz:\n" + item}))
+    assert expected in shown
+    assert shown.count("quiz[0].answer: the answer 'C' is not among the choices") == 1
+
+
+def test_a_quiz_rule_is_reported_once_in_decks_and_when_only_the_rule_fails(
+    tmp_path: Path,
+) -> None:
+    item = (
+        '  - id: {id}\n    kind: truefalse\n    question: Q?\n    answer: "true"\n'
+        "    explanation: E.\n    citation: C.\n{extra}"
+    )
+    chapter = CHAPTER.format(n=1) + "quiz:\n" + item.format(id="a", extra="")
+    deck = "id: d\ntitle: D\nquiz:\n" + item.format(id="b", extra="    hint: x\n")
+    root = make_pack(tmp_path, {"1.yaml": chapter}, {"decks/d.yaml": deck})
+    shown = problems(root)
+    rule = "the answer of a true/false question is true or false without quotes"
+    assert shown.count(rule) == 2
+    assert f"1.yaml:9: quiz[0].answer: {rule}" in shown
+    assert f"d.yaml:7: quiz[0].answer: {rule}" in shown
+    assert "d.yaml:10: quiz[0].hint: unknown field" in shown

@@ -140,6 +140,24 @@ async def test_stats_for_another_member_by_name_or_id(tmp_path: Path, clock: Fak
         assert "You opted out" in await bot.say("/stats", user="bob")
 
 
+async def test_stats_finds_members_whose_id_or_name_starts_with_at(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Matrix ids start with @: the text is matched as given first, then without the @."""
+    async with console_bot(tmp_path, clock) as bot:
+        await bot.say("hi", user="@everyone")
+        await bot.say("hi", user="everyone")
+        await bot.say("hi", user="everyone")
+        await bot.say("hi", user="@alice:example.org")
+        shown = await bot.say("/stats @everyone")
+        assert "Participation of @everyone" in shown and "Overall: 1 message" in shown
+        shown = await bot.say("/stats everyone")
+        assert "Participation of everyone" in shown and "Overall: 2 messages" in shown
+        assert "Participation of @alice:example.org" in await bot.say("/stats @ALICE:example.org")
+        shown = await bot.say("/stats @nobody")
+        assert "No participation is recorded for '@nobody' in this group." in shown
+
+
 async def test_group_stats_over_periods_with_a_chart(tmp_path: Path, clock: FakeClock) -> None:
     async with console_bot(tmp_path, clock, participation=CHART) as bot:
         await bot.say("/plan set 15 due 2026-12-01", moderator=True, user="mod")

@@ -4,6 +4,7 @@ what was expected, never a traceback."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -260,3 +261,34 @@ def test_the_readme_examples_make_a_valid_pack(tmp_path: Path) -> None:
     shutil.copytree(SHIPPED_CONTENT / "united-opposition", book)
     (book / "chapters" / "15.yaml").write_text(chapter + quiz, encoding="utf-8")
     assert main(["validate", str(book)]) == 0
+
+
+def test_a_named_pipe_among_the_chapters_is_refused_without_hanging(tmp_path: Path) -> None:
+    """A FIFO named chapters/15.yaml would block a reader forever; validate refuses it as
+    not a regular file and still checks the other files, while a config given explicitly as
+    a pipe (`--config <(...)`) is still read."""
+    pack = tmp_path / "pack"
+    shutil.copytree(SHIPPED_CONTENT / "united-opposition", pack)
+    os.mkfifo(pack / "chapters" / "16.yaml")
+    (pack / "texts" / "extra.txt").unlink(missing_ok=True)
+    os.mkfifo(pack / "texts" / "extra.txt")
+    chapter = pack / "chapters" / "15.yaml"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace(
+            "source_text:", "source_text: texts/extra.txt\n#"
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", str(pack), "--config", "/dev/stdin"],
+        input="timezone: Europe/London\nlog_level: LOUD\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{pack}/chapters/16.yaml: not a regular file" in result.stderr
+    assert "source_text: not a regular file" in result.stderr
+    assert "log_level" in result.stderr  # the piped config was read and checked

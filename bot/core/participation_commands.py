@@ -88,10 +88,14 @@ class StatsCommands:
                 )
             return Participant(caller.user_id, caller.display_name)
         members = await self.repo.members(place.platform, place.group_id)
-        wanted = asked.strip().lstrip("@").lower()
-        found = [m for m in members if m.user_id.lower() == wanted]
-        if not found:
-            found = [m for m in members if m.display_name.lower() == wanted]
+        # The text as given first (Matrix ids and some names start with @), then without @.
+        given = asked.strip().lower()
+        found: list[Participant] = []
+        for wanted in dict.fromkeys((given, given.removeprefix("@"))):
+            found = [m for m in members if m.user_id.lower() == wanted]
+            found = found or [m for m in members if m.display_name.lower() == wanted]
+            if found:
+                break
         if not found:
             raise UserError(f"No participation is recorded for {asked!r} in this group.")
         if len(found) > 1:

@@ -11,9 +11,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from bot.core.content import QuizItem
 from bot.core.packs import BookFiles, Loaded, PackLoad
 from bot.core.passages import Normalised, closest_passage, contains, normalise
-from bot.core.yamldoc import Document, Loc, Problem, ProblemsError, format_loc, read_text
+from bot.core.yamldoc import (
+    Document,
+    Loc,
+    Problem,
+    ProblemsError,
+    format_loc,
+    problems_from_error_list,
+    read_text,
+)
+from bot.core.yamlerrors import RULE
 
 
 def check_library(pack: PackLoad) -> list[Problem]:
@@ -54,6 +66,9 @@ def check_book(book: BookFiles) -> list[Problem]:
         problems.extend(_unique_ids([deck], "quiz", "quiz item"))
     problems.extend(_unique_deck_ids(book.decks))
     problems.extend(_unique_terms(book.chapters))
+    files: list[Loaded[Any]] = [*book.chapters, *book.decks]
+    for loaded in files:
+        problems.extend(_hidden_quiz_rules(loaded))
     sources = SourceTexts(book.folder)
     for chapter in book.chapters:
         problems.extend(sources.check_chapter(chapter))
@@ -99,6 +114,44 @@ def _unique_ids(files: list[Loaded[Any]], key: str, kind: str) -> list[Problem]:
                 )
             else:
                 seen[item_id] = (doc.file, line)
+    return problems
+
+
+# The fields that QuizItem's rules (its model validator) read, and a stand-in value that
+# fits every other required field (ids and texts).
+_RULE_FIELDS = frozenset({"kind", "choices", "answer", "accept"})
+_STAND_IN = "x"
+
+
+def _hidden_quiz_rules(loaded: Loaded[Any]) -> list[Problem]:
+    """The rules across a quiz item's fields (the answer among the choices, ...) for items
+    whose other problems (an unknown or missing field, an empty question) stopped the model
+    before its rules ran. The rules run on the item with those fields set aside; an item
+    whose rules the model did run is left alone, so each problem is reported once."""
+    doc = loaded.doc
+    if doc is None or loaded.model is not None:
+        return []
+    problems = []
+    for i, item in _entries(doc, "quiz"):
+        try:
+            QuizItem.model_validate(item)
+            continue
+        except ValidationError as exc:
+            errors = exc.errors()
+        bad = {e["loc"][0] for e in errors if e["loc"]}
+        if any(e["type"] == RULE for e in errors) or bad & _RULE_FIELDS:
+            continue  # the model reported its rules, or a field they read is itself wrong
+        stand_in: dict[str, Any] = {}
+        for name, info in QuizItem.model_fields.items():
+            if name in item and name not in bad:
+                stand_in[name] = item[name]
+            elif info.is_required():
+                stand_in[name] = _STAND_IN
+        try:
+            QuizItem.model_validate(stand_in)
+        except ValidationError as exc:
+            rules = [e for e in exc.errors() if e["type"] == RULE]
+            problems.extend(problems_from_error_list(rules, doc, ("quiz", i), QuizItem))
     return problems
 
 

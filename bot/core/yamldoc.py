@@ -9,13 +9,16 @@ refused: content has no use for them and they make alias bombs possible.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.core.yamlerrors import Loc, child_of, format_loc, problems_from_errors
 
@@ -27,6 +30,7 @@ __all__ = [
     "ProblemsError",
     "format_loc",
     "parse_yaml",
+    "problems_from_error_list",
     "problems_from_validation",
     "read_text",
     "read_yaml",
@@ -83,8 +87,14 @@ class Document:
             loc = loc[:-1]
 
 
-def read_text(path: Path, name: str | None = None, what: str = "text") -> str:
-    """A small UTF-8 text file's content, or ProblemsError with one clear message."""
+def read_text(
+    path: Path, name: str | None = None, what: str = "text", *, regular: bool = True
+) -> str:
+    """A small UTF-8 text file's content, or ProblemsError with one clear message.
+
+    Content must be a regular file (`regular`): a named pipe or a device would block the
+    reader or never end. A file named explicitly (a config given as `<(...)`) may be a pipe.
+    """
     name = name or str(path)
 
     def fail(message: str) -> ProblemsError:
@@ -95,8 +105,11 @@ def read_text(path: Path, name: str | None = None, what: str = "text") -> str:
             raise fail("file not found")
         if path.is_dir():
             raise fail("expected a file, found a folder")
-        with path.open("rb") as stream:  # a pipe or device is read too, up to the limit
-            raw = stream.read(MAX_BYTES + 1)
+        if regular:
+            raw = _read_regular(path, fail)
+        else:
+            with path.open("rb") as stream:  # a pipe is read too, up to the limit
+                raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
     except ValueError:
@@ -121,10 +134,21 @@ def read_text(path: Path, name: str | None = None, what: str = "text") -> str:
         ) from None
 
 
-def read_yaml(path: Path, label: str | None = None) -> Document:
-    """Read and parse one YAML file, or raise ProblemsError with one clear message."""
+def _read_regular(path: Path, fail: Callable[[str], ProblemsError]) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of a regular file. Opened without blocking and checked on
+    the open file, so a FIFO swapped in after a check cannot hang the reader."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise fail("not a regular file (a pipe, socket or device); content must be files")
+        return stream.read(MAX_BYTES + 1)
+
+
+def read_yaml(path: Path, label: str | None = None, *, regular: bool = True) -> Document:
+    """Read and parse one YAML file, or raise ProblemsError with one clear message.
+    `regular=False` also reads a pipe (see read_text)."""
     name = label or str(path)
-    return parse_yaml(read_text(path, name, "YAML text"), name)
+    return parse_yaml(read_text(path, name, "YAML text", regular=regular), name)
 
 
 def parse_yaml(text: str, name: str) -> Document:
@@ -251,8 +275,17 @@ def problems_from_validation(
 ) -> list[Problem]:
     """Turn pydantic's errors into Problems with the file, line and field path: one per
     place, the branches of a union merged into one message."""
+    return problems_from_error_list(exc.errors(), doc, prefix, model)
+
+
+def problems_from_error_list(
+    errors: Sequence[ErrorDetails],
+    doc: Document,
+    prefix: Loc = (),
+    model: type[BaseModel] | None = None,
+) -> list[Problem]:
+    """problems_from_validation for a chosen list of pydantic's errors."""
     problems = []
-    errors = exc.errors()
     for loc, message in problems_from_errors(
         errors, lambda loc: doc.written.get((*prefix, *loc)), model, _at(doc.data, prefix)
     ):
