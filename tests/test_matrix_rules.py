@@ -37,6 +37,7 @@ def test_core_text_is_escaped_and_cannot_ping_anyone() -> None:
     assert "@alice" not in content["body"]
     assert content["m.mentions"] == {}
     assert neutralise("mail me: a@b.org") == "mail me: a@b.org"
+    assert "@room" not in neutralise("(x@room) @ROOM")
 
 
 def test_thread_target_and_choices_render() -> None:

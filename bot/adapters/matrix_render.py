@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.replies import LETTERS, Attachment, Reply
+from bot.core.safety import neutralise_mentions
 
 # Regional indicator symbols A..Z: how members pick a lettered choice with a reaction.
 _REGIONAL_A = 0x1F1E6
@@ -41,8 +42,8 @@ def choice_index(key: str) -> int | None:
 
 
 def neutralise(text: str) -> str:
-    """Make "@room" and "@someone" inert: a word joiner after the @ (invisible)."""
-    return _AT.sub(lambda m: m.group(1) + "@\u2060", text)
+    """Make "@room" (anywhere) and "@someone" inert: an invisible character after the @."""
+    return _AT.sub(lambda m: m.group(1) + "@\u2060", neutralise_mentions(text))
 
 
 def strip_reply_fallback(body: str) -> str:
