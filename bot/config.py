@@ -9,10 +9,18 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.daily import format_time, parse_time
 from bot.core.yamldoc import Document, ProblemsError, problems_from_validation, read_yaml
+from bot.core.yamlerrors import rule_error
 
 
 class Section(BaseModel):
@@ -43,6 +51,22 @@ class QuizConfig(Section):
     max_seconds: int = Field(default=600, ge=5, le=3600)  # the longest `seconds` allowed
     # One extra point for a right answer given in the first third of a timed question.
     speed_bonus: bool = False
+
+    @model_validator(mode="after")
+    def _defaults_within_limits(self) -> QuizConfig:
+        if self.default_questions > self.max_questions:
+            raise rule_error(
+                f"default_questions ({self.default_questions}) is more than max_questions "
+                f"({self.max_questions}): every quiz start would be refused",
+                "default_questions",
+            )
+        if self.default_seconds is not None and self.default_seconds > self.max_seconds:
+            raise rule_error(
+                f"default_seconds ({self.default_seconds}) is more than max_seconds "
+                f"({self.max_seconds}): every quiz start would be refused",
+                "default_seconds",
+            )
+        return self
 
 
 class ParticipationConfig(Section):

@@ -70,40 +70,54 @@ def unique_id(base: str, taken: set[str]) -> str:
 
 
 def read_trivia(path: Path) -> TriviaList:
-    """Parse and convert one Red trivia list; raise ProblemsError listing every problem."""
-    doc = read_yaml(path)
-    name = doc.file
-    if not isinstance(doc.data, dict):
+    """Parse and convert one Red trivia list; raise ProblemsError listing every problem of
+    the file, not just the first."""
+    name = str(path)
+    try:
+        read_yaml(path)
+        problems: list[Problem] = []
+    except ProblemsError as exc:
+        # Problems of the YAML itself (a number as a question, a key twice...): list them
+        # and go on through the entries, so that one run names every broken one.
+        problems = list(exc.problems)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, ValueError, yaml.YAMLError):
+        root = None
+    if root is None or (problems and not isinstance(root, yaml.MappingNode)):
+        # The file is unreadable or its YAML is broken: read_yaml said why.
+        raise ProblemsError(problems or [Problem(name, None, "", "file is empty")])
+    if not isinstance(root, yaml.MappingNode):
         raise ProblemsError(
             [
                 Problem(
                     name,
-                    doc.line_of(()),
+                    root.start_mark.line + 1,
                     "",
                     "a trivia list is a mapping of questions to lists of accepted answers",
                 )
             ]
         )
-    # The same text again as nodes: answers are taken as written, not as YAML reads them.
-    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    assert isinstance(root, yaml.MappingNode)  # doc.data is a mapping
-    problems: list[Problem] = []
-    author = doc.data.get("AUTHOR")
-    if "AUTHOR" in doc.data and not isinstance(author, str):
-        problems.append(
-            Problem(name, doc.line_of(("AUTHOR",)), "AUTHOR", "expected text (the author's name)")
-        )
-        author = None
-    if "CONFIG" in doc.data and not isinstance(doc.data["CONFIG"], dict):
-        problems.append(
-            Problem(name, doc.line_of(("CONFIG",)), "CONFIG", "expected a mapping of settings")
-        )
-    source = f"the imported trivia list {path.stem}" + (
-        f" by {author.strip()}" if isinstance(author, str) and author.strip() else ""
-    )
+    # Answers are taken from the nodes, as written, not as YAML reads them.
+    entries = [(k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)]
+    reserved = {k.value: v for k, v in entries if k.value in RESERVED}
+    author: str | None = None
+    author_node = reserved.get("AUTHOR")
+    if author_node is not None:
+        if isinstance(author_node, yaml.ScalarNode) and author_node.tag.endswith(":str"):
+            author = author_node.value
+        else:
+            line = author_node.start_mark.line + 1
+            problems.append(Problem(name, line, "AUTHOR", "expected text (the author's name)"))
+    config_node = reserved.get("CONFIG")
+    if config_node is not None and not isinstance(config_node, yaml.MappingNode):
+        line = config_node.start_mark.line + 1
+        problems.append(Problem(name, line, "CONFIG", "expected a mapping of settings"))
+    by = f" by {author.strip()}" if author and author.strip() else ""
+    source = f"imported from the trivia list {path.name}{by}"
     items: list[QuizItem] = []
     taken: set[str] = set()
-    for key_node, value_node in root.value:
+    for key_node, value_node in entries:
         question = key_node.value
         if question in RESERVED:
             continue
@@ -112,14 +126,18 @@ def read_trivia(path: Path) -> TriviaList:
         answers = _answers(value_node, name, where, problems)
         if answers is None:
             continue
+        accept = _distinct(answers[1:], answers[0])
+        shown = ", ".join([answers[0], *accept])
         raw = {
             "id": unique_id(slug(question), taken),
             "kind": "text",
             "question": question,
             "answer": answers[0],
-            "accept": _distinct(answers[1:], answers[0]),
-            "explanation": f"This question comes from {source}.",
-            "citation": f"Accepted answers: {', '.join(answers)} ({source})",
+            "accept": accept,
+            "explanation": f"Accepted answers: {shown}."
+            if accept
+            else f"The accepted answer: {shown}.",
+            "source": source,
         }
         try:
             items.append(QuizItem.model_validate(raw))
@@ -131,8 +149,9 @@ def read_trivia(path: Path) -> TriviaList:
     if not items and not problems:
         problems.append(Problem(name, None, "", "the list has no questions"))
     if problems:
-        raise ProblemsError(problems)
-    return TriviaList(path, author if isinstance(author, str) else None, items)
+        unique = {(p.line or 0, p.where, p.message): p for p in problems}
+        raise ProblemsError([unique[k] for k in sorted(unique)])
+    return TriviaList(path, author, items)
 
 
 def _answers(node: yaml.Node, name: str, where: str, problems: list[Problem]) -> list[str] | None:
@@ -191,7 +210,7 @@ def book_folder(root: Path, book_id: str) -> Path:
 
 def _item_dict(item: QuizItem) -> dict[str, Any]:
     data = item.model_dump(exclude_defaults=True)
-    order = ("id", "kind", "question", "answer", "accept", "explanation", "citation")
+    order = ("id", "kind", "question", "answer", "accept", "explanation", "citation", "source")
     return {k: data[k] for k in order if k in data}
 
 
@@ -213,7 +232,7 @@ def deck_text(path: Path, deck_id: str, title: str, items: list[QuizItem]) -> tu
     try:
         Deck.model_validate(doc.data)
     except ValidationError as exc:
-        raise ProblemsError(problems_from_validation(exc, doc)) from None
+        raise would_have(f"deck {deck_id}", path, problems_from_validation(exc, doc)) from None
     return text, len(items) - updated, updated
 
 
@@ -232,8 +251,22 @@ def chapter_text(path: Path, items: list[QuizItem], taken: set[str]) -> tuple[st
     try:
         Chapter.model_validate(doc.data)
     except ValidationError as exc:
-        raise ProblemsError(problems_from_validation(exc, doc)) from None
+        label = f"chapter {chapter.number}"
+        raise would_have(label, path, problems_from_validation(exc, doc)) from None
     return text, len(fresh), skipped
+
+
+def would_have(label: str, target: Path, problems: list[Problem]) -> ProblemsError:
+    """Problems found in the file an import would write, which was never written (or was
+    put back): said as "after import, chapter 15 would have: ...", without line numbers
+    of a file nobody can open."""
+    said = f"after import, {label} would have"
+    return ProblemsError(
+        [
+            Problem(said, None, p.where, p.message) if _same_file(p.file, target) else p
+            for p in problems
+        ]
+    )
 
 
 def _append_quiz(text: str, items: list[dict[str, Any]], name: str) -> str:
@@ -348,8 +381,19 @@ def import_trivia(
         book_ids = {i.id for c in book.chapters for i in c.quiz}
         text, added, skipped = chapter_text(target, items, book_ids)
         updated = 0
-    _write_checked(root, target, text)
+    label = f"deck {deck}" if deck is not None else f"chapter {chapter}"
+    try:
+        _write_checked(root, target, text)
+    except ProblemsError as exc:
+        raise would_have(label, target, exc.problems) from None
     return ImportResult(target, added, updated, skipped)
+
+
+def _same_file(name: str, target: Path) -> bool:
+    try:
+        return Path(name).resolve() == target.resolve()
+    except (OSError, ValueError):
+        return False
 
 
 def _chapter_file(folder: Path, number: int) -> Path:

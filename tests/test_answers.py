@@ -49,7 +49,15 @@ CASES: list[tuple[str, list[str], bool]] = [
     ("twenty-one", ["21"], True),
     ("twenty one", ["21"], True),
     ("one hundred and five", ["105"], True),
-    ("nineteen twenty six", ["1926"], False),
+    # a year said in pairs is the year, never the sum of its words (19 + 26 = 45)
+    ("nineteen twenty six", ["1926"], True),
+    ("nineteen twenty-six", ["1926", "in 1926"], True),
+    ("45", ["1926", "in 1926", "nineteen twenty-six"], False),
+    ("forty-five", ["1926", "in 1926", "nineteen twenty-six"], False),
+    ("nineteen hundred and twenty six", ["1926"], True),
+    ("one two three", ["6"], False),
+    ("one two three", ["1 2 3"], True),
+    ("five and six", ["11"], False),
     ("1,000", ["one thousand"], True),
     ("11", ["10"], False),
     ("1927", ["1926"], False),
@@ -88,3 +96,12 @@ def test_the_table_is_big_and_has_both_outcomes() -> None:
 def test_normalise_shows_its_work() -> None:
     """Case, accents, quotes, punctuation, a leading article and number words all fold away."""
     assert normalise("The “Ten” Days of Zürich!") == "10 days of zurich"
+
+
+def test_number_words_that_are_not_one_number_are_never_summed() -> None:
+    """Consecutive number words make one number only when they form one; a year said in
+    pairs is the year; anything else stays separate numbers."""
+    assert normalise("nineteen twenty-six") == "1926"
+    assert normalise("one two three") == "1 2 3"
+    assert normalise("twenty twenty") == "2020"
+    assert normalise("two thousand five hundred and one") == "2501"

@@ -282,3 +282,68 @@ async def test_the_member_who_started_may_stop_without_moderator_rights(
     async with quiz_bot(tmp_path, clock) as bot:
         await bot.say("/quiz start 1 questions 2", **MOD)
         assert "Quiz stopped early" in await bot.say("/quiz stop", user="mod", moderator=False)
+
+
+async def test_sending_the_same_answer_again_is_not_a_change(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        await bot.say("/quiz start 1 truefalse", **MOD)
+        first = await bot.say("/answer A", user="alice")
+        assert "Your answer to question 1: A) True." in first
+        again = await bot.say("/answer true", user="alice")
+        assert "Your answer to question 1 is still A) True." in again
+        assert "Changed" not in again
+        changed = await bot.say("/answer B", user="alice")
+        assert "Changed your answer to question 1: B) False (was A) True)." in changed
+
+
+async def test_a_bad_kinds_value_is_named_even_after_the_word_kinds(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        shown = await bot.say("/quiz start 1 kinds bogus", **MOD)
+        assert "got 'bogus'" in shown and "got 'kinds'" not in shown
+        assert "There is no quiz running" in await bot.say("/quiz status")
+        # "kinds" followed by good kinds works like the kinds alone
+        shown = await bot.say("/quiz start 1 kinds truefalse", **MOD)
+        assert "1 question(s)" in shown and "A) True" in shown
+
+
+async def test_the_leaderboard_of_a_chapter_the_book_lacks_is_refused(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        shown = await bot.say("/quiz leaderboard 99")
+        assert "There is no chapter 99. Chapters: 1, 2." in shown
+        assert "Quiz leaderboard" not in shown
+
+
+async def test_typed_answers_are_not_kept_word_for_word_after_the_quiz(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """While the quiz runs the typed answer is kept (a restart resumes with it); once the
+    quiz finishes only whether it was right stays: the text is gone from the database
+    files, WAL included."""
+    marker = "zqxwvmarker"
+    async with quiz_bot(tmp_path, clock) as bot:
+        await bot.say("/quiz start 2", **MOD)
+        await bot.say(f"/answer {marker}one", user="alice")
+        await bot.say(f"/answer {marker}two", user="alice")  # a change leaves no trace either
+        await bot.say("/answer 1926", user="bob")
+    async with quiz_bot(tmp_path, clock) as bot:
+        # Resumed mid-quiz: alice's typed answer is still hers
+        again = await bot.say(f"/answer {marker}two", user="alice")
+        assert f"is still {marker}two" in again
+        shown = await bot.say("/quiz next", **MOD)
+        assert "Quiz finished" in shown and "Right: bob" in shown
+        assert "1. bob: 1 point (1 of 1 right)" in shown
+        assert "alice: 0 points (0 of 1 right)" in shown
+        board = await bot.say("/quiz leaderboard 2")
+        assert "alice: 0 points, 0 of 1 right" in board
+        privacy = await bot.say("/privacy show", user="alice")
+        assert "only whether it was right" in privacy
+    files = sorted(tmp_path.glob("kruzhok.sqlite3*"))
+    assert files
+    for file in files:
+        assert marker.encode() not in file.read_bytes(), file.name

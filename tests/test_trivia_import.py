@@ -44,7 +44,10 @@ def test_a_valid_list_becomes_a_deck_with_numbers_kept_as_written(
     assert days.kind == "text" and days.answer == "9" and days.accept == ["nine"]
     assert by_question["What is 1.10 written as it is?"].answer == "1.10"
     assert by_question["What does the word da mean?"].answer == "yes"
-    assert "Red's test writer" in days.explanation and "capitals" in days.explanation
+    assert days.explanation == "Accepted answers: 9, nine."
+    # An imported item cites no passage: it says where it comes from instead
+    assert days.citation is None
+    assert days.source == "imported from the trivia list capitals.yaml by Red's test writer"
 
 
 def test_importing_the_same_list_again_updates_the_deck_without_duplicates(
@@ -183,3 +186,90 @@ async def test_an_imported_deck_can_be_played(content: Path, tmp_path: Path) -> 
             await bot.say(f"/answer {question}", user="alice")
             shown = await bot.say("/quiz next", user="mod", moderator=True)
         assert "1. alice: 5 points (5 of 5 right)" in shown
+        # The reveal shows where an imported item comes from, never a made-up quote
+        assert "Source: imported from the trivia list capitals.yaml" in shown
+        assert "From the text" not in shown
+
+
+def test_a_list_imports_into_a_chapter_that_has_a_source_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Imported items cite no passage, so the word-for-word citation check does not refuse
+    them; the chapter's hand-written items are still checked."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    args = ["import-trivia", str(TRIVIA / "capitals.yaml"), "--book", "united-opposition",
+            "--chapter", "15", "--content", str(content)]  # fmt: skip
+    assert main(args) == 0, capsys.readouterr().err
+    chapter = load_checked(content).book("united-opposition").chapter(15)
+    assert chapter is not None and chapter.source_text
+    imported = [i for i in chapter.quiz if i.source]
+    assert len(imported) == 5 and all(i.citation is None for i in imported)
+    assert all(i.citation for i in chapter.quiz if not i.source)
+
+
+def test_a_list_with_several_broken_entries_names_them_all(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "several.yaml"
+    bad.write_text("1926: [a]\nQ?: []\nR?: x\nS?: [fine]\n")
+    before = snapshot(content)
+    code = main(["import-trivia", str(bad), "--book", "circle", "--deck", "bad",
+                 "--content", str(content)])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:1: keys must be text, got 1926" in err
+    assert f"{bad}:2: Q?: the list of accepted answers is empty" in err
+    assert f"{bad}:3: R?: expected a list of accepted answers" in err
+    assert "3 problem(s) found" in err
+    assert snapshot(content) == before
+
+
+def test_problems_after_import_name_the_chapter_not_lines_of_an_unwritten_file(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the content would not load after the import, the file is put back and the
+    problems say "after import, chapter 1 would have", with no line numbers of the file
+    that was never kept."""
+    import bot.trivia_import as trivia_import
+    from bot.core.yamldoc import Problem, ProblemsError
+
+    target = content / "circle" / "chapters" / "1.yaml"
+    real = trivia_import.load_checked
+    calls: list[int] = []
+
+    def failing_after_write(root: Path) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            return real(root)
+        raise ProblemsError([Problem(str(target), 40, "quiz[7].id", "something is wrong")])
+
+    monkeypatch.setattr(trivia_import, "load_checked", failing_after_write)
+    before = snapshot(content)
+    args = ["import-trivia", str(TRIVIA / "capitals.yaml"), "--book", "circle", "--chapter", "1",
+            "--content", str(content)]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "after import, chapter 1 would have: quiz[7].id: something is wrong" in err
+    assert ":40" not in err
+    assert snapshot(content) == before
+
+
+def test_a_hand_written_item_still_needs_its_citation(tmp_path: Path) -> None:
+    """Only an item that says where it comes from (`source:`) may go without a citation."""
+    from bot.core.yamldoc import ProblemsError
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    chapter = content / "united-opposition" / "chapters" / "15.yaml"
+    text = chapter.read_text()
+    cited = '    citation: "joined forces with Trotsky and the Opposition in 1926"\n'
+    assert cited in text
+    chapter.write_text(text.replace(cited, ""))
+    with pytest.raises(ProblemsError, match="a quiz item needs a citation") as caught:
+        load_checked(content)
+    assert "15.yaml" in str(caught.value)
+    chapter.write_text(text.replace(cited, '    source: "the circle\'s own notes"\n'))
+    book = load_checked(content).book("united-opposition")
+    found = [i for c in book.chapters for i in c.quiz if i.id == "bloc-year"]
+    assert found and found[0].citation is None and found[0].source == "the circle's own notes"

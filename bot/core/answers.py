@@ -3,7 +3,7 @@
 A guess matches when, after normalisation, it equals the answer or one of its accepted
 variants, or differs from one by a small misspelling. Normalisation folds case, accents,
 typographic quotes and punctuation, drops a leading article and writes numbers as digits
-("ten" and "10" are the same). Matching compares the whole guess with the whole answer,
+("ten" and "10" are the same; "nineteen twenty-six" is the year 1926, never 19 + 26). Matching compares the whole guess with the whole answer,
 never a part of it: "new yorkshire" is not "New York", and "paris or london" (several
 guesses at once) is not "Paris". Short answers and numbers must be exact.
 """
@@ -88,38 +88,70 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _parse_number(words: list[str], i: int) -> tuple[int, int]:
+    """The value of the one well-formed number that starts at words[i] (a unit or tens
+    word) and the index after it: "twenty one" is 21, "one hundred and five" is 105, but
+    "one two" stops after "one" and "nineteen twenty" stops after "nineteen"."""
+    total = 0  # thousands and millions already closed
+    current = 0  # the part below the next scale word
+    last = ""  # "unit", "teen", "tens", "hundred" or "scale": what the previous word was
+    scale_limit = 10**12  # a scale word must be smaller than the one before it
+    j = i
+    while j < len(words):
+        w = words[j]
+        if w in _UNITS:
+            value = _UNITS[w]
+            kind = "unit" if value < 10 else "teen"
+            # after a tens word only a unit goes ("twenty one"), never a teen
+            fits = last in ("", "hundred", "scale") or (last == "tens" and kind == "unit")
+            if not fits:
+                break
+            current += value
+            last = kind
+        elif w in _TENS:
+            if last not in ("", "hundred", "scale"):
+                break
+            current += _TENS[w]
+            last = "tens"
+        elif w == "hundred" and last in ("unit", "teen", "tens") and current < 100:
+            current *= 100
+            last = "hundred"
+        elif w in _SCALES and w != "hundred" and last and current and _SCALES[w] < scale_limit:
+            scale_limit = _SCALES[w]
+            total += current * scale_limit
+            current = 0
+            last = "scale"
+        elif (
+            w == "and"
+            and last in ("hundred", "scale")
+            and j + 1 < len(words)
+            and (words[j + 1] in _UNITS or words[j + 1] in _TENS)
+        ):
+            pass
+        else:
+            break
+        j += 1
+    return total + current, j
+
+
 def _numbers_as_digits(words: list[str]) -> list[str]:
-    """Replace runs of number words ("twenty one", "one hundred and five") by digits."""
+    """Replace each number written in words by its digits: "twenty one" -> "21", "one
+    hundred and five" -> "105". Number words that do not make one number stay separate
+    numbers ("one two three" -> "1 2 3"), except a year said in pairs: "nineteen
+    twenty-six" -> "1926"."""
     out: list[str] = []
     i = 0
     while i < len(words):
-        word = words[i]
-        if word not in _UNITS and word not in _TENS:
-            out.append(word)
+        if words[i] not in _UNITS and words[i] not in _TENS:
+            out.append(words[i])
             i += 1
             continue
-        total = 0
-        current = 0
-        j = i
-        while j < len(words):
-            w = words[j]
-            if w in _UNITS:
-                current += _UNITS[w]
-            elif w in _TENS:
-                current += _TENS[w]
-            elif w in _SCALES and j > i:
-                scale = _SCALES[w]
-                if scale == 100:
-                    current = max(current, 1) * 100
-                else:
-                    total += max(current, 1) * scale
-                    current = 0
-            elif w == "and" and j > i and j + 1 < len(words) and words[j + 1] in (_UNITS | _TENS):
-                pass
-            else:
-                break
-            j += 1
-        out.append(str(total + current))
+        value, j = _parse_number(words, i)
+        if j == i + 1 and 11 <= value <= 20 and j < len(words) and words[j] in _TENS | _UNITS:
+            low, k = _parse_number(words, j)
+            if 10 <= low <= 99:
+                value, j = value * 100 + low, k
+        out.append(str(value))
         i = j
     return out
 

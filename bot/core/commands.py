@@ -190,6 +190,18 @@ def _convert(command: Command, arg: Arg, raw: str, prefix: str) -> Any:
         ) from None
 
 
+def _named(arg: Arg, rest: list[str]) -> bool:
+    """Whether the words name a positional argument before its value ("kinds choice"):
+    the first is the argument's name and is not itself a value it takes."""
+    if len(rest) < 2 or rest[0].lower() != arg.name.lower():
+        return False
+    try:
+        arg.convert(rest[0].lower() if arg.choices else rest[0])
+    except ValueError:
+        return True
+    return False
+
+
 def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
     """Convert the words after a command's name into its arguments."""
     rest = list(words)
@@ -224,6 +236,11 @@ def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
             continue
         if not rest:
             values[arg.name] = None
+            continue
+        if _named(arg, rest):
+            # "kinds bogus": the word is the argument's own name; its value follows.
+            values[arg.name] = _convert(command, arg, rest[1], prefix)
+            del rest[:2]
             continue
         later = positional[position + 1 :]
         if arg.required or not later:

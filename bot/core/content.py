@@ -54,6 +54,10 @@ class QuizItem(Model):
     - choice: `choices` (2 to 10) and `answer`, the text of the right choice;
     - truefalse: `answer` is true or false;
     - text: `answer` is the expected text; `accept` lists other accepted answers.
+
+    `citation` is the passage of the source text that supports the answer, word for word.
+    An item that does not come from the text (one imported from a trivia list) has no
+    citation and says where it comes from in `source` instead; every item has one or both.
     """
 
     id: Id
@@ -63,10 +67,18 @@ class QuizItem(Model):
     answer: Text | bool
     accept: list[Text] = []
     explanation: Text
-    citation: Text
+    citation: Text | None = None
+    source: Text | None = None  # provenance of an item not taken from the text
 
     @model_validator(mode="after")
     def _check_kind(self) -> QuizItem:
+        if self.citation is None and self.source is None:
+            raise rule_error(
+                "a quiz item needs a citation: the passage of the source text that supports "
+                "the answer (an item imported from elsewhere says where it comes from in "
+                "source: instead)",
+                "citation",
+            )
         answer = self.answer
         if self.kind == "choice":
             if not 2 <= len(self.choices) <= 10:

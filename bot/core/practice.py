@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from bot.core.content import QuizItem
-from bot.core.quiz import judge, shown_answer
+from bot.core.quiz import judge, provenance, shown_answer
 from bot.core.replies import ChoiceSet, Reply
 
 PRACTICE_ANSWER = "practice answer"
@@ -70,8 +70,7 @@ class PracticeSession:
         verdict = "Right!" if correct else f"Not quite: you said {given}."
         feedback = Reply(
             title=verdict,
-            text=f"The answer: {shown_answer(item)}\n\n{item.explanation}\n\n"
-            f"From the text: “{item.citation}”",
+            text=f"The answer: {shown_answer(item)}\n\n{item.explanation}\n\n{provenance(item)}",
             choices=ChoiceSet(item.options, PRACTICE_ANSWER, self.token, closed=True)
             if item.options
             else None,

@@ -24,6 +24,9 @@ Phase = Literal["open", "closed", "finished"]
 
 ANSWER_COMMAND = "answer"
 WITHDRAW_COMMAND = "quiz withdraw"
+# What a finished quiz keeps of a free-text answer: never the words typed, only this
+# (whether it was right and the points are kept beside it).
+TYPED_ANSWER = "(typed answer)"
 # The most names a reveal or a scoreboard lists (platforms limit a message's length).
 SHOWN_NAMES = 25
 
@@ -48,6 +51,7 @@ class AnswerOutcome:
     answer: Answer
     question: int
     previous: Answer | None
+    same: bool = False  # the member sent the answer they had already given: nothing changed
 
     @property
     def first(self) -> bool:
@@ -97,6 +101,14 @@ def shown_answer(item: QuizItem) -> str:
     if index is None:
         return item.answer_text
     return f"{LETTERS[index]}) {item.options[index]}"
+
+
+def provenance(item: QuizItem) -> str:
+    """Where the answer comes from: the passage of the text it cites, or, for an item that
+    cites none (an imported one), its stated source; never made-up text shown as a quote."""
+    if item.citation is not None:
+        return f"From the text: “{item.citation}”"
+    return f"Source: {item.source}"
 
 
 @dataclass
@@ -171,6 +183,11 @@ class QuizSession:
         answer = Answer(member, name, given, correct, points, now)
         current = self.answers.setdefault(self.position, {})
         previous = current.get(member)
+        if previous is not None and (
+            previous.given == given
+            or (self.item.kind == "text" and normalise(previous.given) == normalise(given))
+        ):
+            return AnswerOutcome(previous, self.position, previous, same=True)
         current[member] = answer
         return AnswerOutcome(answer, self.position, previous)
 
@@ -243,7 +260,7 @@ class QuizSession:
         )
         return Reply(
             title=f"Question {self.position + 1} of {self.total}: the answer",
-            text=f"{shown_answer(item)}\n\n{item.explanation}\n\nFrom the text: “{item.citation}”",
+            text=f"{shown_answer(item)}\n\n{item.explanation}\n\n{provenance(item)}",
             fields=fields,
             choices=self.choice_set(closed=True),
             tags=frozenset({"quiz-reveal"}),

@@ -125,6 +125,8 @@ def quiz_commands(service: QuizService, repo: QuizRepo) -> CommandSet:
     async def leaderboard(ctx: CommandContext, args: Args) -> Reply:
         scope = args.get("scope")
         chapter = scope if isinstance(scope, int) else None
+        if chapter is not None:
+            service.chapter(chapter)  # refuses a chapter the book does not have
         period = args.text("period") or "all"
         since = ctx.now - timedelta(days=PERIODS[period]) if period in PERIODS else None
         rows = await repo.leaderboard(ctx.place.group_key, chapter, since)
@@ -222,6 +224,7 @@ def install_quiz(app: App) -> QuizService:
             "Speed bonus: 1 extra point for a right answer given in the first third of a "
             "timed question's time (your last answer's time counts)."
         )
+    app.on_start.append(repo.secure_delete)
     app.on_start.append(service.resume)
     app.member_data.append(QuizMemberData(repo))
     return service
@@ -239,8 +242,9 @@ class QuizMemberData:
             return None
         return (
             f"Quiz results: {plural(answers, 'answer')} in {plural(quizzes, 'finished quiz')} "
-            "(the answer you chose or typed, whether it was right, the points), shown on the "
-            "leaderboard."
+            "(the letter you chose, or for typed answers only whether it was right, and the "
+            "points), shown on the leaderboard. A typed answer is kept word for word only "
+            "while its quiz runs."
         )
 
     async def forget(self, platform: str, user_id: str) -> None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.config import QuizConfig
 from bot.core.clock import Clock
 from bot.core.commands import UserError
-from bot.core.content import QuizItem
+from bot.core.content import Chapter, QuizItem
 from bot.core.content_store import ContentStore
 from bot.core.context import Caller, Place
 from bot.core.engine import CommandContext, Engine
@@ -67,6 +67,14 @@ class QuizService:
 
     # -- choosing questions -------------------------------------------------------------
 
+    def chapter(self, number: int) -> Chapter:
+        """The book's chapter, or a UserError naming the chapters there are."""
+        found = self.store.book.chapter(number)
+        if found is None:
+            chapters = ", ".join(str(n) for n in self.store.book.numbers)
+            raise UserError(f"There is no chapter {number}. Chapters: {chapters}.")
+        return found
+
     def select(
         self,
         chapter: int | None,
@@ -82,11 +90,7 @@ class QuizService:
                 raise UserError(f"There is no quiz deck {deck!r}. Decks: {names}.")
             pool, label = list(found.quiz), f"deck {found.title}"
         elif chapter is not None:
-            number = book.chapter(chapter)
-            if number is None:
-                chapters = ", ".join(str(n) for n in book.numbers)
-                raise UserError(f"There is no chapter {chapter}. Chapters: {chapters}.")
-            pool, label = list(number.quiz), f"chapter {chapter}"
+            pool, label = list(self.chapter(chapter).quiz), f"chapter {chapter}"
         else:
             pool, label = [i for c in book.chapters for i in c.quiz], "all chapters"
         if kinds:
@@ -218,6 +222,13 @@ class QuizService:
             return None
         caller = ctx.caller
         outcome = session.answer(caller.user_id, caller.display_name, raw, ctx.now, token)
+        if outcome.same:
+            return Reply(
+                text=f"Your answer to question {outcome.question + 1} is still "
+                f"{outcome.answer.given}.",
+                private=True,
+                tags=frozenset({"ack"}),
+            )
         try:
             await self.repo.save_answer(session.id, outcome.question, outcome.answer)
         except Exception:

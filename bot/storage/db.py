@@ -33,9 +33,16 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
+def _prepare(path: Path) -> None:
+    # Checked before opening: aiosqlite leaves its thread behind when the open itself fails.
+    if path.is_dir():
+        raise DatabaseError(f"cannot use {str(path)!r} as the database: it is a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
 async def _connect(path: str | Path) -> aiosqlite.Connection:
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _prepare(Path(path))
     db = await aiosqlite.connect(str(path), isolation_level=None)
     try:
         db.row_factory = aiosqlite.Row

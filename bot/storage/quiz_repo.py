@@ -13,7 +13,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.context import Place
-from bot.core.quiz import Answer, QuizSession, items_from_json
+from bot.core.quiz import TYPED_ANSWER, Answer, QuizSession, items_from_json
 
 
 def iso(when: datetime | None) -> str | None:
@@ -77,7 +77,23 @@ class QuizRepo:
             return None
         return cursor.lastrowid
 
+    async def secure_delete(self) -> None:
+        """Have SQLite overwrite what it deletes or replaces (many builds do by default), so
+        a replaced typed answer leaves no trace in free space of the database file."""
+        await self.db.execute("PRAGMA secure_delete = ON")
+
     async def save_state(self, session: QuizSession) -> None:
+        """Store where the quiz stands. When it has finished, the typed answers to its
+        free-text questions are first replaced by TYPED_ANSWER: only whether they were
+        right (and their points) is kept. (Scrubbed first: should the bot stop between the
+        two statements, the quiz resumes unfinished with its scores intact, and no finished
+        quiz ever keeps typed words. No BEGIN here: the connection is shared.)"""
+        if session.phase == "finished":
+            typed = [i for i, item in enumerate(session.items) if item.kind == "text"]
+            await self.db.executemany(
+                "UPDATE quiz_answers SET given = ? WHERE quiz_id = ? AND question = ?",
+                [(TYPED_ANSWER, session.id, question) for question in typed],
+            )
         await self.db.execute(
             "UPDATE quizzes SET position = ?, phase = ?, question_at = ?, deadline = ?, "
             "finished_at = ? WHERE id = ?",
