@@ -50,7 +50,7 @@ async def test_reactions_pick_redactions_withdraw_and_text_answers_get_a_check(
 ) -> None:
     """Two members: one picks by reaction, one by text (acknowledged with ✅ on the
     message); redacting the reaction withdraws; redacting a later reaction falls back to
-    the older one still standing."""
+    the older one still standing; privacy show and delete cover the reactions kept."""
     bot_user = world.bot_account()
     picks: dict[str, str] = {}
     async with world.bot(bot_user) as bot:
@@ -77,6 +77,16 @@ async def test_reactions_pick_redactions_withdraw_and_text_answers_get_a_check(
         await until(lambda: picks.get(alice.user_id) == "C", "alice's second pick")
         await alice.redact(room, later)
         await until(lambda: picks.get(alice.user_id) == "B", "the fall-back to B")
+
+        # privacy show/delete cover the reactions the adapter keeps
+        await alice.say(room, "!privacy show")
+        shown = await alice.notice(room, "Your id: matrix:", sender=bot_user)
+        assert "Matrix: 1 reaction(s) you used to pick a quiz answer" in shown["content"]["body"]
+        await alice.say(room, "!privacy delete")
+        await alice.notice(room, "Done: what was kept", sender=bot_user)
+        await alice.say(room, "!privacy show")
+        shown = await alice.notice(room, "Your id: matrix:", sender=bot_user)
+        assert "Matrix:" not in shown["content"]["body"].replace("Your id: matrix:", "")
 
 
 async def test_restart_keeps_choices_and_token_answers_missed_commands_once(

@@ -82,6 +82,7 @@ class MatrixAdapter:
         self.client = make_client(config, self.store_dir)
         self.me = config.user_id
         self.state = MatrixState(app.db, self.me)
+        app.member_data.append(self.state)  # privacy show/delete cover the reactions kept
         self.sender = MatrixSender(self.client, self.state, app.clock)
         self.powers = RoomPowers(self._load_power_state, config.moderator_power_level)
         # Set once the first sync has come back: rooms are known, posts can go out.

@@ -91,7 +91,7 @@ class MatrixSender:
     async def direct_room(self, user_id: str) -> str:
         """The bot's direct room with a member: the one kept, or a new one (unencrypted,
         so the member can read what was sent before they accept the invite)."""
-        key = f"matrix.direct:{self.client.user_id}:{user_id}"
+        key = self.state.direct_key(user_id)
         kept = await self.state.settings.get(key)
         room = self.client.rooms.get(kept) if kept is not None else None
         if kept is not None and room is not None:

@@ -30,7 +30,37 @@ class MatrixState:
     def __init__(self, db: aiosqlite.Connection, user_id: str) -> None:
         self.db = db
         self.settings = SettingsRepo(db)
+        self.user_id = user_id
         self._token_key = f"matrix.sync_token:{user_id}"
+
+    def direct_key(self, member: str) -> str:
+        return f"matrix.direct:{self.user_id}:{member}"
+
+    # -- MemberData (privacy show / delete / optout) --------------------------------
+
+    async def describe(self, platform: str, user_id: str) -> str | None:
+        if platform != "matrix":
+            return None
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM matrix_reactions WHERE user_id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        picks = int(row[0]) if row else 0
+        direct = await self.settings.get(self.direct_key(user_id))
+        parts = []
+        if picks:
+            parts.append(f"{picks} reaction(s) you used to pick a quiz answer")
+        if direct:
+            parts.append("the id of your direct room with the bot")
+        return "Matrix: " + " and ".join(parts) + "." if parts else None
+
+    async def forget(self, platform: str, user_id: str) -> None:
+        if platform != "matrix":
+            return
+        await self.db.execute("DELETE FROM matrix_reactions WHERE user_id = ?", (user_id,))
+        await self.db.execute("DELETE FROM settings WHERE key = ?", (self.direct_key(user_id),))
+
+    # -- sync ------------------------------------------------------------------------
 
     async def sync_token(self) -> str | None:
         return await self.settings.get(self._token_key)
