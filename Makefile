@@ -4,13 +4,26 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean synapse
+
+# The Matrix tests and benchmark run a real Synapse from its own virtual environment,
+# kept apart from the bot's (make run never needs it).
+SYNAPSE_VENV ?= .venv-synapse
+SYNAPSE_STAMP := $(SYNAPSE_VENV)/.installed-stamp
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(SYNAPSE_STAMP):
+	$(PYTHON) -m venv $(SYNAPSE_VENV)
+	$(SYNAPSE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SYNAPSE_VENV)/bin/python -m pip install --quiet 'matrix-synapse>=1.136'
+	touch $(SYNAPSE_STAMP)
+
+synapse: $(SYNAPSE_STAMP)
 
 run: $(STAMP)
 	$(PY) -m bot run $(ARGS)
@@ -20,15 +33,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check bot
 	$(VENV)/bin/mypy bot
 
-test: lint
+test: lint synapse
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format bot tests bench
 	$(VENV)/bin/ruff check --fix bot tests bench
 
-bench: $(STAMP)
+bench: $(STAMP) synapse
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SYNAPSE_VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -215,6 +215,16 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
         from bot.adapters.discord_adapter import DiscordAdapter
 
         adapters.append(DiscordAdapter(app, config.discord, token))
+    if "matrix" in config.adapters:
+        from bot.adapters.matrix_adapter import MatrixAdapter
+        from bot.adapters.matrix_login import Credentials, MatrixSetupError
+
+        try:
+            adapters.append(MatrixAdapter(app, config.matrix, Credentials.from_env()))
+        except MatrixSetupError as exc:
+            await app.stop()
+            print(f"error: matrix: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     main_task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -222,6 +232,8 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
             loop.add_signal_handler(sig, lambda: main_task.cancel() if main_task else None)
     with contextlib.suppress(asyncio.CancelledError):
         await run_until_done(app, adapters)
+    if any(getattr(a, "failed", None) for a in adapters):
+        return EXIT_PROBLEMS  # an adapter could not start (e.g. a refused Matrix login)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -167,5 +168,8 @@ async def _wait_ready(adapters: list[Adapter], tasks: list[asyncio.Task[None]]) 
     )
     if not gathered.done():
         gathered.cancel()
+        # Retrieve the cancellation, or asyncio logs "exception was never retrieved".
+        with contextlib.suppress(asyncio.CancelledError):
+            await gathered
         if not done:
             log.warning("adapters not ready after %.0f s; starting anyway", READY_TIMEOUT)

@@ -137,7 +137,29 @@ class DiscordConfig(Section):
 
 
 class MatrixConfig(Section):
-    pass
+    # The homeserver's client-server API base URL.
+    homeserver: str = "http://localhost:8008"
+    # The bot's full user id, e.g. "@kruzhok:example.org".
+    user_id: str = ""
+    # The device id to use with MATRIX_ACCESS_TOKEN; asked from the server when not set.
+    # With MATRIX_PASSWORD the device id of the first login is kept in store_dir.
+    device_id: str | None = None
+    # Rooms to join and serve at start (room ids or aliases); invited rooms are served too.
+    rooms: list[str] = []
+    # Members at or above this power level moderate (room v12 creators always do).
+    moderator_power_level: int = 50
+    # Invites from these users (full ids) or servers ("example.org") are accepted; others
+    # are declined. Empty lists accept no invite.
+    allowed_inviters: list[str] = []
+    allowed_inviter_servers: list[str] = []
+    # End-to-end encryption (keys live in store_dir).
+    encryption: bool = True
+    # Where the encryption keys and the device id are kept.
+    store_dir: str = "var/matrix-store"
+    # Seconds the homeserver may hold a sync request open (long polling).
+    sync_timeout: float = 30.0
+    # Longest wait in seconds between reconnection attempts when the homeserver is down.
+    max_retry_wait: float = 10.0
 
 
 class Config(Section):

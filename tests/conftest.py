@@ -20,5 +20,6 @@ async def console(tmp_path: Path, clock: FakeClock) -> AsyncIterator[ConsoleBot]
         yield bot
 
 
-# The Discord adapter's loopback fake (the `fake_discord` fixture).
-pytest_plugins = ("tests.discord_fake.fixtures",)
+# The loopback fake of Discord (the `fake_discord` fixture) and one Synapse for the
+# session (the Matrix tests' fixtures).
+pytest_plugins = ("tests.discord_fake.fixtures", "tests.matrix.fixtures")
