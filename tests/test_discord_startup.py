@@ -63,9 +63,11 @@ async def test_a_refused_token_is_one_clear_log_line(
     fake_discord.fail("GET", r"/users/@me", 401)
     config = make_config(tmp_path, adapters=["discord"])
     app = await build_app(config, clock=FakeClock(START), rng=random.Random(7))
+    adapter = DiscordAdapter(app, config.discord, "bad-secret-token")
     try:
-        await DiscordAdapter(app, config.discord, "bad-secret-token").run()
+        await adapter.run()
     finally:
         await app.stop()
+    assert adapter.failed  # `python -m bot run` exits 2
     assert "refused the bot token (from DISCORD_TOKEN)" in caplog.text
     assert "bad-secret-token" not in caplog.text

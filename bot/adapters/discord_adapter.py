@@ -91,6 +91,8 @@ class DiscordAdapter:
         self.engine = app.engine
         self.config = config
         self._token = token
+        # Why the adapter could not start (a refused token); `python -m bot run` exits 2.
+        self.failed: str | None = None
         self.slash = SlashCommands(app.engine.table)
         self.settings = SettingsRepo(app.db)
         self.client = KruzhokClient(
@@ -108,6 +110,7 @@ class DiscordAdapter:
             await self.client.start(self._token)
         except discord.LoginFailure:
             # One clear line, no traceback; the token itself is never logged.
+            self.failed = "Discord refused the bot token"
             log.error(
                 "discord: Discord refused the bot token (from %s); the Discord adapter stops",
                 self.config.token_env,
