@@ -33,15 +33,7 @@ async def setup_room(world: World, bot_user: str) -> tuple[Member, Member, str]:
     bob = await world.member("bob")
     room = await alice.create_room(invite=[bot_user, bob.user_id], version="10")
     await bob.join(room)
-    await alice.wait_for(
-        lambda r, e: (
-            r == room
-            and e.get("type") == "m.room.member"
-            and e.get("state_key") == bot_user
-            and e["content"].get("membership") == "join"
-        ),
-        what="the bot to join",
-    )
+    await alice.joined(room, bot_user)
     return alice, bob, room
 
 

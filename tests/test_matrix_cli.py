@@ -45,16 +45,7 @@ async def test_the_command_line_runs_the_matrix_bot_and_never_logs_the_password(
         )
     try:
         room = await alice.create_room(invite=[bot_user], version="10")
-        await alice.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-            timeout=60,
-        )
+        await alice.joined(room, bot_user, timeout=60)
         await alice.say(room, "!glossary")
         await alice.notice(room, "", sender=bot_user)
     finally:

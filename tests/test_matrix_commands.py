@@ -16,15 +16,7 @@ async def test_member_command_gets_an_escaped_notice_and_moderator_command_is_re
     async with world.bot(bot):
         room = await mod.create_room(invite=[bot, alice.user_id], version="10")
         await alice.join(room)
-        await mod.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-        )
+        await mod.joined(room, bot)
         await alice.say(room, "!summary 15")
         notice = await alice.notice(room, "Chapter 15", sender=bot)
         content = notice["content"]
@@ -38,15 +30,6 @@ async def test_member_command_gets_an_escaped_notice_and_moderator_command_is_re
 
         await mod.say(room, "!reload")
         await mod.notice(room, "Content reloaded", sender=bot)
-
-
-def _joined(bot: str, room: str):  # type: ignore[no-untyped-def]
-    return lambda r, e: (
-        r == room
-        and e.get("type") == "m.room.member"
-        and e.get("state_key") == bot
-        and e["content"].get("membership") == "join"
-    )
 
 
 async def test_room_v12_creators_moderate_and_power_level_changes_are_followed(
@@ -67,7 +50,7 @@ async def test_room_v12_creators_moderate_and_power_level_changes_are_followed(
         )
         await co.join(room)
         await bob.join(room)
-        await owner.wait_for(_joined(bot, room), what="the bot to join")
+        await owner.joined(room, bot)
         state = await owner.client.room_get_state_event(room, "m.room.power_levels", "")
         users = state.content.get("users", {})
         assert owner.user_id not in users and co.user_id not in users
@@ -106,7 +89,7 @@ async def test_power_level_50_moderates_in_a_v10_room_and_threads_are_answered_i
             power_users={owner.user_id: 100, carol.user_id: 50},
         )
         await carol.join(room)
-        await owner.wait_for(_joined(bot, room), what="the bot to join")
+        await owner.joined(room, bot)
         await carol.say(room, "!reload")
         await carol.notice(room, "Content reloaded", sender=bot)
 

@@ -18,15 +18,7 @@ async def test_daily_quote_is_posted_to_the_room_at_its_time(world: World) -> No
     mod = await world.member("mod")
     async with world.bot(bot_user, clock=clock) as bot:
         room = await mod.create_room(invite=[bot_user], version="10")
-        await mod.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-        )
+        await mod.joined(room, bot_user)
         await mod.say(room, "!daily set time 13:00 chapter 15")
         await mod.notice(room, "Every day at 13:00", sender=bot_user)
         scheduler = daily_feature(bot.app).scheduler

@@ -23,15 +23,7 @@ async def test_messages_threads_and_reactions_are_recorded_and_history_is_skippe
         await alice.say(room, "!about")  # before the bot is there: history
         await alice.say(room, "said before the bot came")
         await alice.client.room_invite(room, bot_user)
-        await alice.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-        )
+        await alice.joined(room, bot_user)
         root = await alice.say(room, "a message")
         await alice.say(room, "a thread message", thread=root)
         await alice.react(room, root, "👍")
@@ -67,15 +59,7 @@ async def test_stats_chart_in_the_room_and_the_export_in_a_direct_room(world: Wo
     async with world.bot(bot_user):
         room = await mod.create_room(invite=[bot_user, alice.user_id], version="10")
         await alice.join(room)
-        await mod.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-        )
+        await mod.joined(room, bot_user)
         root = await alice.say(room, "hello")
         await alice.say(room, "again")
         await alice.say(room, "in a thread", thread=root)

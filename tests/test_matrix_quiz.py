@@ -21,15 +21,7 @@ async def quiz_room(world: World, bot_user: str) -> tuple[Member, Member, Member
     room = await mod.create_room(invite=[bot_user, alice.user_id, bob.user_id], version="10")
     await alice.join(room)
     await bob.join(room)
-    await mod.wait_for(
-        lambda r, e: (
-            r == room
-            and e.get("type") == "m.room.member"
-            and e.get("state_key") == bot_user
-            and e["content"].get("membership") == "join"
-        ),
-        what="the bot to join",
-    )
+    await mod.joined(room, bot_user)
     return mod, alice, bob, room
 
 

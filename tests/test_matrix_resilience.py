@@ -21,15 +21,7 @@ async def test_encrypted_room_commands_are_decrypted_and_answers_encrypted(
     async with world.bot(bot_user) as bot:
         room = await alice.create_room(invite=[bot_user, eve.user_id], version="10", encrypted=True)
         await eve.join(room)
-        await alice.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-        )
+        await alice.joined(room, bot_user)
         await alice.sync(0)  # learn the bot's device keys
         await alice.say(room, "!summary 15")
         notice = await alice.notice(room, "Chapter 15", sender=bot_user)
@@ -66,15 +58,7 @@ async def test_bot_reconnects_after_the_homeserver_restarts(world: World, synaps
     alice = await world.member("alice")
     async with world.bot(bot_user) as bot:
         room = await alice.create_room(invite=[bot_user], version="10")
-        await alice.wait_for(
-            lambda r, e: (
-                r == room
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "join"
-            ),
-            what="the bot to join",
-        )
+        await alice.joined(room, bot_user)
         await alice.say(room, "!chapters")
         await alice.notice(room, "15.", sender=bot_user)
 

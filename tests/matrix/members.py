@@ -93,6 +93,19 @@ class Member:
                 )
             await asyncio.wait_for(self.sync(1000), timeout=WAIT)
 
+    async def joined(self, room_id: str, user_id: str, timeout: float = WAIT) -> Event:
+        """Wait until `user_id` has joined `room_id` (the bot accepting its invite)."""
+        return await self.wait_for(
+            lambda r, e: (
+                r == room_id
+                and e.get("type") == "m.room.member"
+                and e.get("state_key") == user_id
+                and e["content"].get("membership") == "join"
+            ),
+            timeout,
+            what=f"{user_id} to join",
+        )
+
     async def notice(
         self, room_id: str, contains: str = "", sender: str | None = None, timeout: float = WAIT
     ) -> Event:
