@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.render_text import plain_lines
 from bot.core.replies import LETTERS, Attachment, Reply
 from bot.core.safety import neutralise_mentions
 
@@ -81,20 +82,12 @@ def _esc(text: str) -> str:
 
 
 def render_plain(reply: Reply, addressee: str | None = None) -> str:
-    lines: list[str] = []
-    if addressee:
-        lines.append(f"{addressee}:")
-    if reply.title:
-        lines.append(reply.title)
-    if reply.text:
-        lines.append(reply.text)
-    for field in reply.fields:
-        lines.append(f"{field.name}: {field.value}")
-    if reply.choices:
-        for i, option in enumerate(reply.choices.options):
-            lines.append(f"{letter_emoji(i)} {LETTERS[i]}) {option}")
-    if reply.footer:
-        lines.append(f"({reply.footer})")
+    lines = [f"{addressee}:"] if addressee else []
+    lines += plain_lines(
+        reply,
+        title=lambda t: t,
+        option=lambda i, o: f"{letter_emoji(i)} {LETTERS[i]}) {o}",
+    )
     return neutralise("\n".join(lines))
 
 

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.core.replies import LETTERS, Reply
 
 
-def render_reply(reply: Reply) -> str:
+def plain_lines(
+    reply: Reply,
+    title: Callable[[str], str] = lambda t: f"== {t} ==",
+    option: Callable[[int, str], str] = lambda i, o: f"  {LETTERS[i]}) {o}",
+) -> list[str]:
+    """A reply's parts as plain lines, in order; adapters choose how titles and options look."""
     lines: list[str] = []
     if reply.title:
-        lines.append(f"== {reply.title} ==")
+        lines.append(title(reply.title))
     if reply.text:
         lines.append(reply.text)
-    for field in reply.fields:
-        lines.append(f"{field.name}: {field.value}")
+    lines.extend(f"{field.name}: {field.value}" for field in reply.fields)
     if reply.choices:
-        for i, option in enumerate(reply.choices.options):
-            lines.append(f"  {LETTERS[i]}) {option}")
+        lines.extend(option(i, text) for i, text in enumerate(reply.choices.options))
     if reply.footer:
         lines.append(f"({reply.footer})")
-    text = "\n".join(lines)
+    return lines
+
+
+def render_reply(reply: Reply) -> str:
+    text = "\n".join(plain_lines(reply))
     if reply.private:
         text = "[only you see this] " + text
     return text
