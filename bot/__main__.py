@@ -204,9 +204,19 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import Adapter, build_app, run_until_done
 
+    # Secrets come from the environment; check them before anything is opened.
     token = discord_token(config) if "discord" in config.adapters else None
     if "discord" in config.adapters and token is None:
         return EXIT_PROBLEMS
+    credentials = None
+    if "matrix" in config.adapters:
+        from bot.adapters.matrix_login import Credentials, MatrixSetupError
+
+        try:
+            credentials = Credentials.from_env()
+        except MatrixSetupError as exc:
+            print(f"error: matrix: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     app = await build_app(config)
     adapters: list[Adapter] = []
     if "console" in config.adapters:
@@ -215,16 +225,10 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
         from bot.adapters.discord_adapter import DiscordAdapter
 
         adapters.append(DiscordAdapter(app, config.discord, token))
-    if "matrix" in config.adapters:
+    if credentials is not None:
         from bot.adapters.matrix_adapter import MatrixAdapter
-        from bot.adapters.matrix_login import Credentials, MatrixSetupError
 
-        try:
-            adapters.append(MatrixAdapter(app, config.matrix, Credentials.from_env()))
-        except MatrixSetupError as exc:
-            await app.stop()
-            print(f"error: matrix: {exc}", file=sys.stderr)
-            return EXIT_PROBLEMS
+        adapters.append(MatrixAdapter(app, config.matrix, credentials))
     main_task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
