@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nio import (
+    AsyncClient,
     InviteMemberEvent,
     JoinResponse,
     MegolmEvent,
@@ -153,15 +154,7 @@ class MatrixAdapter:
                 self.ready.set()
 
     async def _exchange_keys(self) -> None:
-        if self.client.olm is None:
-            return
-        await self.client.send_to_device_messages()
-        if self.client.should_upload_keys:
-            await self.client.keys_upload()
-        if self.client.should_query_keys:
-            await self.client.keys_query()
-        if self.client.should_claim_keys:
-            await self.client.keys_claim(self.client.get_users_for_key_claiming())
+        await exchange_keys(self.client)
 
     async def _join_configured_rooms(self) -> None:
         for room in self.config.rooms:
@@ -380,3 +373,16 @@ class MatrixAdapter:
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         """Posts without a command (daily quotes, timed reveals) into the place's room."""
         await self.sender.send_replies(place.channel_id, replies, Target(place.thread_id))
+
+
+async def exchange_keys(client: AsyncClient) -> None:
+    """After a sync: send pending to-device messages, upload, query and claim keys (e2e)."""
+    if client.olm is None:
+        return
+    await client.send_to_device_messages()
+    if client.should_upload_keys:
+        await client.keys_upload()
+    if client.should_query_keys:
+        await client.keys_query()
+    if client.should_claim_keys:
+        await client.keys_claim(client.get_users_for_key_claiming())

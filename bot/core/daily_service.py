@@ -34,9 +34,9 @@ from bot.storage.daily_repo import (
     Outcome,
     Plan,
     Settings,
-    open_own_connection,
     place_key,
 )
+from bot.storage.db import connect_again
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class DailyService:
     async def repo(self) -> DailyRepo:
         async with self._opening:
             if self._repo is None:
-                self._own = await open_own_connection(self.app_db)
+                self._own = await connect_again(self.app_db)
                 self._repo = DailyRepo(self._own or self.app_db)
             return self._repo
 

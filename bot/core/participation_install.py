@@ -15,7 +15,7 @@ from bot.core.participation_commands import StatsCommands
 from bot.core.plan import ReadingPlan
 from bot.core.privacy import Privacy
 from bot.core.stats import day_start, local_day
-from bot.storage.db import connect
+from bot.storage.db import connect_again
 from bot.storage.participation_repo import ParticipationRepo
 
 if TYPE_CHECKING:
@@ -57,19 +57,10 @@ class Participation:
                 log.exception("participation retention failed; will try again tomorrow")
 
 
-async def _writer_connection(app: App) -> aiosqlite.Connection | None:
-    """A connection of the recorder's own, so its transactions never interleave with other
-    features' on the shared one (None for an in-memory database: then it shares)."""
-    async with app.db.execute("SELECT file FROM pragma_database_list WHERE name = 'main'") as cur:
-        row = await cur.fetchone()
-    path = row[0] if row else ""
-    return await connect(path) if path else None
-
-
 async def install_participation(app: App) -> Participation:
     config = app.config.participation
     tz = ZoneInfo(app.config.timezone)
-    own_db = await _writer_connection(app)
+    own_db = await connect_again(app.db)  # its transactions never mix with others'
     repo = ParticipationRepo(own_db or app.db)
     recorder = Recorder(
         repo,

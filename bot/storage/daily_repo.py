@@ -22,6 +22,21 @@ from bot.core.context import Place
 CLAIM_CHUNK = 500
 
 
+def _place_and_settings(place: Place, settings: Settings) -> tuple[str | int | None, ...]:
+    """The columns place_key .. prompt of daily_schedules, in table order."""
+    return (
+        place_key(place),
+        place.platform,
+        place.group_id,
+        place.channel_id,
+        place.thread_id,
+        settings.local_time,
+        settings.timezone,
+        settings.chapter,
+        int(settings.prompt),
+    )
+
+
 def place_key(place: Place) -> str:
     """One schedule per channel (or per thread, when set in a thread)."""
     key = place.channel_key
@@ -137,15 +152,7 @@ class DailyRepo:
             " version = daily_schedules.version + 1,"
             " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             (
-                place_key(place),
-                place.platform,
-                place.group_id,
-                place.channel_id,
-                place.thread_id,
-                settings.local_time,
-                settings.timezone,
-                settings.chapter,
-                int(settings.prompt),
+                *_place_and_settings(place, settings),
                 next_due,
                 next_date,
                 user,
@@ -161,15 +168,7 @@ class DailyRepo:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
             " ON CONFLICT (place_key) DO NOTHING",
             (
-                place_key(place),
-                place.platform,
-                place.group_id,
-                place.channel_id,
-                place.thread_id,
-                settings.local_time,
-                settings.timezone,
-                settings.chapter,
-                int(settings.prompt),
+                *_place_and_settings(place, settings),
                 user,
                 now,
             ),
@@ -337,24 +336,3 @@ def _marks(count: int) -> str:
 
 def _seen(seen: frozenset[str]) -> str:
     return json.dumps(sorted(seen))
-
-
-async def open_own_connection(db: aiosqlite.Connection) -> aiosqlite.Connection | None:
-    """A second connection to the app's database file, or None for an in-memory database.
-
-    The app's connection is shared by every feature and runs in autocommit mode: a
-    BEGIN ... COMMIT on it could take in another feature's statements or collide with its
-    BEGIN. The scheduler's claims run on a connection of their own instead; SQLite's
-    locking (WAL, busy_timeout) then orders them against everyone else's writes.
-    """
-    async with db.execute("PRAGMA database_list") as cur:
-        rows = await cur.fetchall()
-    path = next((r[2] for r in rows if r[1] == "main"), "")
-    if not path:
-        return None
-    own = await aiosqlite.connect(path, isolation_level=None)
-    own.row_factory = aiosqlite.Row
-    await own.execute("PRAGMA foreign_keys = ON")
-    await own.execute("PRAGMA busy_timeout = 5000")
-    await own.execute("PRAGMA synchronous = NORMAL")
-    return own

@@ -55,3 +55,18 @@ async def _connect(path: str | Path) -> aiosqlite.Connection:
         await db.close()
         raise
     return db
+
+
+async def connect_again(db: aiosqlite.Connection) -> aiosqlite.Connection | None:
+    """A second connection to the same database file, or None for an in-memory database.
+
+    The app's connection is shared by every feature and runs in autocommit mode: a
+    BEGIN ... COMMIT on it could take in another feature's statements or collide with its
+    BEGIN. A feature that writes in transactions (the participation recorder, the daily
+    scheduler's claims) uses a connection of its own; SQLite's locking (WAL,
+    busy_timeout) then orders its writes against everyone else's.
+    """
+    async with db.execute("SELECT file FROM pragma_database_list WHERE name = 'main'") as cur:
+        row = await cur.fetchone()
+    path = str(row[0]) if row else ""
+    return await connect(path) if path else None

@@ -18,6 +18,7 @@ from nio import (
     SyncResponse,
 )
 
+from bot.adapters.matrix_adapter import exchange_keys
 from tests.matrix.synapse import Synapse, user_id
 
 WAIT = 30.0
@@ -64,14 +65,7 @@ class Member:
                     self.seen.append((room_id, {"type": "undecryptable", **event.source}))
                 else:
                     self.seen.append((room_id, event.source))
-        if self.client.olm is not None:
-            await self.client.send_to_device_messages()
-            if self.client.should_upload_keys:
-                await self.client.keys_upload()
-            if self.client.should_query_keys:
-                await self.client.keys_query()
-            if self.client.should_claim_keys:
-                await self.client.keys_claim(self.client.get_users_for_key_claiming())
+        await exchange_keys(self.client)  # the same key steps as the bot's
 
     async def wait_for(
         self, match: Callable[[str, Event], bool], timeout: float = WAIT, what: str = "an event"
