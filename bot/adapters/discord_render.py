@@ -45,9 +45,6 @@ class Outgoing:
     def files(self) -> list[discord.File]:
         return [discord.File(io.BytesIO(a.data), filename=a.filename) for a in self.attachments]
 
-    def size(self) -> int:
-        return len(self.content or "") + (len(self.embed) if self.embed else 0)
-
 
 def escape(text: str) -> str:
     """Core text shown as written: markdown characters lose their meaning, and mass

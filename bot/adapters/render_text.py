@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from bot.core.replies import LETTERS, Reply
 
@@ -31,7 +31,3 @@ def render_reply(reply: Reply) -> str:
     if reply.private:
         text = "[only you see this] " + text
     return text
-
-
-def render_replies(replies: Sequence[Reply]) -> str:
-    return "\n\n".join(render_reply(r) for r in replies)

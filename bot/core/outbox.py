@@ -31,9 +31,6 @@ class Outbox:
     def register(self, platform: str, poster: Poster) -> None:
         self._posters[platform] = poster
 
-    def unregister(self, platform: str) -> None:
-        self._posters.pop(platform, None)
-
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         poster = self._posters.get(place.platform)
         if poster is None:

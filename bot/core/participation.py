@@ -68,7 +68,6 @@ class Recorder:
         # so a batch taken before an opt-out cannot land after the deletion.
         self.lock = asyncio.Lock()
         self._inflight: asyncio.Task[int] | None = None
-        self.flushes = 0
         # When the buffer was last written (or the recorder made): the interval counts from it.
         self.written_at = clock.now()
 
@@ -135,7 +134,6 @@ class Recorder:
                 self._put_back(rows, named)
                 raise
             self._written_names.update(((p, u), n) for p, u, n in named)
-            self.flushes += 1
             return len(rows)
 
     def _put_back(

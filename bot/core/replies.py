@@ -43,9 +43,6 @@ class ChoiceSet:
     withdraw: str | None = None
     closed: bool = False
 
-    def letter(self, index: int) -> str:
-        return LETTERS[index]
-
     def pick_line(self, index: int) -> str:
         return f"{self.command} {LETTERS[index]} token {self.token}"
 

@@ -125,13 +125,6 @@ class QuizRepo:
             (quiz_id, question, member),
         )
 
-    async def answer_counts(self, quiz_id: int) -> dict[int, int]:
-        async with self.db.execute(
-            "SELECT question, COUNT(*) FROM quiz_answers WHERE quiz_id = ? GROUP BY question",
-            (quiz_id,),
-        ) as cur:
-            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
-
     async def running(self) -> list[QuizSession]:
         """Every quiz not finished, with the answers given so far (to resume after a restart)."""
         async with self.db.execute(
