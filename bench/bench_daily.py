@@ -27,9 +27,9 @@ from pathlib import Path
 from bot.app import App, build_app
 from bot.config import Config
 from bot.core.clock import FakeClock
-from bot.core.context import Place
-from bot.core.daily_commands import daily_feature
+from bot.core.refs import Place
 from bot.core.replies import Reply
+from bot.features.daily.commands import daily_feature
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
-from bot.core.context import Caller, Place  # noqa: E402
+from bot.core.refs import Caller, Place  # noqa: E402
 from tests.discord_fake.harness import discord_bot  # noqa: E402
 from tests.discord_fake.server import GUILD_ID, FakeDiscord  # noqa: E402
 

@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from nio import AsyncClient, LoginResponse, RoomCreateResponse, SyncResponse  # noqa: E402
 
-from bot.adapters.matrix_adapter import MatrixAdapter  # noqa: E402
-from bot.adapters.matrix_login import Credentials  # noqa: E402
+from bot.adapters.matrix.adapter import MatrixAdapter  # noqa: E402
+from bot.adapters.matrix.login import Credentials  # noqa: E402
 from bot.app import build_app  # noqa: E402
 from bot.config import Config  # noqa: E402
 from tests.matrix.synapse import Synapse, user_id  # noqa: E402

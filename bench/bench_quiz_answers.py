@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bot.app import build_app  # noqa: E402  (after the path is set)
 from bot.config import Config  # noqa: E402
 from bot.core.clock import FakeClock  # noqa: E402
-from bot.core.context import Caller, Place  # noqa: E402
+from bot.core.refs import Caller, Place  # noqa: E402
 from bot.storage.db import connect  # noqa: E402
 
 UPSERT = (

@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.core.activity import Activity, ActivityKind
 from bot.core.clock import SystemClock
-from bot.core.context import Place
-from bot.core.events import Activity, ActivityKind
-from bot.core.participation import Recorder
+from bot.core.refs import Place
+from bot.features.participation.recorder import Recorder
+from bot.features.participation.repo import NAME_UPSERT, UPSERT, ParticipationRepo
 from bot.storage.db import connect
-from bot.storage.participation_repo import NAME_UPSERT, UPSERT, ParticipationRepo
 
 START = datetime(2026, 11, 16, tzinfo=UTC)
 TZ = ZoneInfo("Europe/Moscow")

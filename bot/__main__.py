@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
-from bot.core.yamldoc import ProblemsError
+from bot.content.yamldoc import ProblemsError
 from bot.storage.migrate import MigrationError
 
 EXIT_PROBLEMS = 2
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_validate(path: Path | None, config_path: Path | None) -> int:
-    from bot.core.content_store import load_checked
+    from bot.content.library import load_checked
 
     problems = []
     config, doc, config_ok = Config(), None, True
@@ -143,10 +143,10 @@ def discord_token(config: Config) -> str | None:
 async def cmd_discord_sync(config: Config, guild: int | None) -> int:
     import discord
 
-    from bot.adapters.discord_commands import SlashCommands
-    from bot.adapters.discord_sync import sync_commands
+    from bot.adapters.discord.commands import SlashCommands
+    from bot.adapters.discord.sync import sync_commands
     from bot.app import build_app
-    from bot.storage.repos import SettingsRepo
+    from bot.storage.settings import SettingsRepo
 
     token = discord_token(config)
     if token is None:
@@ -180,7 +180,7 @@ async def cmd_discord_sync(config: Config, guild: int | None) -> int:
 
 
 def cmd_import_trivia(args: argparse.Namespace) -> int:
-    from bot.trivia_import import import_trivia
+    from bot.content.trivia_import import import_trivia
 
     try:
         result = import_trivia(
@@ -210,7 +210,7 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
         return EXIT_PROBLEMS
     credentials = None
     if "matrix" in config.adapters:
-        from bot.adapters.matrix_login import Credentials, MatrixSetupError
+        from bot.adapters.matrix.login import Credentials, MatrixSetupError
 
         try:
             credentials = Credentials.from_env()
@@ -222,11 +222,11 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
     if "console" in config.adapters:
         adapters.append(ConsoleAdapter(app.engine, config.console, user=user, moderator=moderator))
     if token is not None:
-        from bot.adapters.discord_adapter import DiscordAdapter
+        from bot.adapters.discord.adapter import DiscordAdapter
 
         adapters.append(DiscordAdapter(app, config.discord, token))
     if credentials is not None:
-        from bot.adapters.matrix_adapter import MatrixAdapter
+        from bot.adapters.matrix.adapter import MatrixAdapter
 
         adapters.append(MatrixAdapter(app, config.matrix, credentials))
     main_task = asyncio.current_task()

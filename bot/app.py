@@ -15,18 +15,18 @@ import aiosqlite
 
 from bot.config import Config
 from bot.config_check import content_problems
+from bot.content.library import ContentStore
+from bot.content.yamldoc import ProblemsError
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
-from bot.core.content_store import ContentStore
-from bot.core.daily_commands import install_daily
 from bot.core.engine import Engine, ModeratorPolicy
-from bot.core.help import help_commands
 from bot.core.member_data import MemberData
-from bot.core.participation_install import install_participation
-from bot.core.quiz_commands import install_quiz
-from bot.core.reading import CurrentChapter, Reading, no_plan
-from bot.core.tasks import Supervisor
-from bot.core.yamldoc import ProblemsError
+from bot.core.supervisor import Supervisor
+from bot.features.daily.commands import install_daily
+from bot.features.help.commands import help_commands
+from bot.features.participation.feature import install_participation
+from bot.features.quiz.commands import install_quiz
+from bot.features.reading.commands import CurrentChapter, Reading, no_plan
 from bot.storage.db import connect
 
 log = logging.getLogger(__name__)

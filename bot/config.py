@@ -18,9 +18,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.core.daily import format_time, parse_time
-from bot.core.yamldoc import Document, ProblemsError, problems_from_validation, read_yaml
-from bot.core.yamlerrors import rule_error
+from bot.content.yamldoc import Document, ProblemsError, problems_from_validation, read_yaml
+from bot.content.yamlerrors import rule_error
+from bot.features.daily.schedule import format_time, parse_time
 
 
 class Section(BaseModel):

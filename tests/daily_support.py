@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.clock import FakeClock
-from bot.core.context import Place
-from bot.core.daily_commands import daily_feature
 from bot.core.outbox import PostError
+from bot.core.refs import Place
 from bot.core.replies import Reply
+from bot.features.daily.commands import daily_feature
 from tests.harness import ConsoleBot
 
 PLATFORM = "fake"

@@ -6,7 +6,7 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from bot.core.participation import Recorder
+from bot.features.participation.recorder import Recorder
 from tests.harness import ConsoleBot
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

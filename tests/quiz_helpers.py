@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.core.activity import Activity
 from bot.core.clock import FakeClock
-from bot.core.events import Activity
 from tests.harness import ROOT, ConsoleBot, console_bot
 
 QUIZ_CONTENT = ROOT / "tests" / "quiz_content"

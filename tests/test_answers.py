@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answers import matches, normalise
+from bot.features.quiz.answers import matches, normalise
 
 # (guess, accepted answers, should match)
 CASES: list[tuple[str, list[str], bool]] = [

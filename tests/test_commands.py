@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.activity import Activity, ActivityKind
 from bot.core.clock import FakeClock
 from bot.core.commands import (
     Arg,
@@ -17,9 +18,8 @@ from bot.core.commands import (
     parse_mapping,
     parse_words,
 )
-from bot.core.context import Caller, Place
 from bot.core.engine import CommandContext, Engine, ModeratorPolicy
-from bot.core.events import Activity, ActivityKind
+from bot.core.refs import Caller, Place
 from bot.core.replies import ChoiceSet, Reply
 from tests.harness import START
 

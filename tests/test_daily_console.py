@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.core.clock import FakeClock
-from bot.core.context import Place
 from bot.core.outbox import PostError
+from bot.core.refs import Place
 from bot.core.replies import Reply
 from tests.daily_support import advance, settled
 from tests.harness import ConsoleBot

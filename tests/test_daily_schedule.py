@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.daily import (
+from bot.features.daily.schedule import (
     Schedule,
     closest_timezones,
     find_timezone,

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.clock import FakeClock, settle
-from bot.core.context import Place
-from bot.core.daily_commands import daily_feature
-from bot.core.daily_service import from_epoch
+from bot.core.refs import Place
 from bot.core.replies import Reply
-from bot.storage.daily_repo import DailyRow, Plan, place_key
+from bot.features.daily.commands import daily_feature
+from bot.features.daily.repo import DailyRow, Plan, place_key
+from bot.features.daily.service import from_epoch
 from tests.daily_support import advance, advance_to, attach_poster, gone, place, settled
 from tests.harness import ConsoleBot, console_bot
 

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from bot.adapters.discord_commands import MANAGE_MESSAGES
+from bot.adapters.discord.commands import MANAGE_MESSAGES
 from tests.discord_fake.harness import discord_bot
 from tests.discord_fake.poll import install_poll
 from tests.discord_fake.server import APP_ID, READING, FakeDiscord

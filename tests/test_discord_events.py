@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.context import Place
-from bot.core.events import Activity, ActivityKind
+from bot.core.activity import Activity, ActivityKind
 from bot.core.outbox import PostError
+from bot.core.refs import Place
 from bot.core.replies import Attachment, Reply
 from tests.discord_fake.harness import discord_bot
 from tests.discord_fake.server import GENERAL, GUILD_ID, READING, THREAD, FakeDiscord

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.discord_commands import SlashCommands
-from bot.adapters.discord_render import render, split_text
+from bot.adapters.discord.commands import SlashCommands
+from bot.adapters.discord.render import render, split_text
 from bot.core.commands import Arg, CommandSet, CommandTable, as_int
 from bot.core.replies import ChoiceSet, Field, Reply
 

@@ -32,7 +32,7 @@ async def test_run_until_done_starts_answers_and_stops_cleanly(
     import asyncio
     import random
 
-    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.adapters.discord.adapter import DiscordAdapter
     from bot.app import build_app, run_until_done
     from bot.core.clock import FakeClock
     from tests.harness import START, make_config
@@ -55,7 +55,7 @@ async def test_a_refused_token_is_one_clear_log_line(
     """A 401 at login stops the adapter with a clear message naming the variable, not the token."""
     import random
 
-    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.adapters.discord.adapter import DiscordAdapter
     from bot.app import build_app
     from bot.core.clock import FakeClock
     from tests.harness import START, make_config

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.adapters import matrix_adapter
+from bot.adapters.matrix import adapter as matrix_adapter
 from tests.matrix.commands import poll_commands
 from tests.matrix.fixtures import RunningBot, World
 from tests.matrix.members import Member

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.clock import FakeClock
-from bot.core.daily_commands import daily_feature
+from bot.features.daily.commands import daily_feature
 from tests.harness import START
 from tests.matrix.fixtures import World
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.core.events import ActivityKind
+from bot.core.activity import ActivityKind
 from tests.matrix.fixtures import World
 from tests.quiz_helpers import Recorder
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.adapters.matrix_power import RoomAuthority
-from bot.adapters.matrix_render import (
+from bot.adapters.matrix.power import RoomAuthority
+from bot.adapters.matrix.render import (
     Target,
     choice_index,
     neutralise,

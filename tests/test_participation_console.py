@@ -115,7 +115,7 @@ async def test_stats_for_oneself_has_every_figure_and_a_chart(
 async def test_quiz_accuracy_counts_answers_recorded_by_the_quiz(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    from bot.core.events import ActivityKind
+    from bot.core.activity import ActivityKind
 
     async with console_bot(tmp_path, clock) as bot:
         caller, place = bot.adapter.caller("alice"), bot.adapter.place

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.activity import Activity, ActivityKind
 from bot.core.clock import FakeClock, settle
-from bot.core.context import Caller, Place
-from bot.core.events import Activity, ActivityKind
-from bot.core.participation import Recorder
+from bot.core.refs import Caller, Place
+from bot.features.participation.recorder import Recorder
+from bot.features.participation.repo import ParticipationRepo
 from bot.storage.db import connect
-from bot.storage.participation_repo import ParticipationRepo
 from tests.harness import console_bot
 from tests.participation_support import db_rows, message_total, recorder_of
 

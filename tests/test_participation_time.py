@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.clock import FakeClock
-from bot.core.stats import DayCache, parse_period, streaks
+from bot.features.participation.stats import DayCache, parse_period, streaks
 from tests.harness import console_bot
 from tests.participation_support import db_rows
 

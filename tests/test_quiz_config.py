@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.core.yamldoc import ProblemsError
+from bot.content.yamldoc import ProblemsError
 
 
 @pytest.mark.parametrize(

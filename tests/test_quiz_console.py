@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.core.activity import ActivityKind
 from bot.core.clock import FakeClock, settle
-from bot.core.events import ActivityKind
 from tests.harness import ROOT
 from tests.quiz_helpers import QUIZ_CONTENT, Recorder, posted, quiz_bot, right_and_wrong
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.model import QuizItem
 from bot.core.commands import UserError
-from bot.core.content import QuizItem
-from bot.core.context import Caller, Place
-from bot.core.quiz import SHOWN_NAMES, QuizSession, judge
+from bot.core.refs import Caller, Place
+from bot.features.quiz.model import SHOWN_NAMES, QuizSession, judge
+from bot.features.quiz.repo import QuizRepo
 from bot.storage.db import connect
-from bot.storage.quiz_repo import QuizRepo
 from tests.quiz_helpers import quiz_bot
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

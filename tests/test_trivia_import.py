@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.core.content_store import load_checked
+from bot.content.library import load_checked
 from tests.harness import ROOT
 from tests.quiz_helpers import QUIZ_CONTENT
 
@@ -231,8 +231,8 @@ def test_problems_after_import_name_the_chapter_not_lines_of_an_unwritten_file(
     """When the content would not load after the import, the file is put back and the
     problems say "after import, chapter 1 would have", with no line numbers of the file
     that was never kept."""
-    import bot.trivia_import as trivia_import
-    from bot.core.yamldoc import Problem, ProblemsError
+    import bot.content.trivia_import as trivia_import
+    from bot.content.yamldoc import Problem, ProblemsError
 
     target = content / "circle" / "chapters" / "1.yaml"
     real = trivia_import.load_checked
@@ -257,7 +257,7 @@ def test_problems_after_import_name_the_chapter_not_lines_of_an_unwritten_file(
 
 def test_a_hand_written_item_still_needs_its_citation(tmp_path: Path) -> None:
     """Only an item that says where it comes from (`source:`) may go without a citation."""
-    from bot.core.yamldoc import ProblemsError
+    from bot.content.yamldoc import ProblemsError
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.core.content_store import load_checked
-from bot.core.passages import contains, normalise
+from bot.content.library import load_checked
+from bot.content.passages import contains, normalise
 from tests.harness import ROOT, SHIPPED_CONTENT
 
 BROKEN = ROOT / "tests" / "broken_packs"

@@ -19,8 +19,8 @@ from typing import TextIO
 
 from bot.adapters.render_text import render_reply
 from bot.config import ConsoleConfig
-from bot.core.context import Caller, Place
 from bot.core.engine import Engine
+from bot.core.refs import Caller, Place
 from bot.core.replies import Attachment, Reply
 
 PLATFORM = "console"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.activity import Activity, ActivityKind, ActivitySink
 from bot.core.clock import Clock
 from bot.core.commands import (
     Args,
@@ -20,9 +21,8 @@ from bot.core.commands import (
     parse_words,
     split_words,
 )
-from bot.core.context import Caller, Place
-from bot.core.events import Activity, ActivityKind, ActivitySink
 from bot.core.outbox import Outbox
+from bot.core.refs import Caller, Place
 from bot.core.replies import Reply, error
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.core.context import Place
+from bot.core.refs import Place
 from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.discord_adapter import DiscordAdapter
+from bot.adapters.discord.adapter import DiscordAdapter
 from bot.app import App, build_app
 from bot.core.clock import FakeClock
 from tests.discord_fake.server import FakeDiscord

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.matrix_adapter import MatrixAdapter
-from bot.adapters.matrix_login import Credentials
+from bot.adapters.matrix.adapter import MatrixAdapter
+from bot.adapters.matrix.login import Credentials
 from bot.app import App, build_app
 from bot.core.clock import FakeClock
 from tests.harness import START, make_config

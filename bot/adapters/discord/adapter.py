@@ -1,0 +1,280 @@
+"""The Discord adapter: a discord.py client that turns gateway events into core calls.
+
+- Slash commands (generated from the core table, see discord_commands) run through
+  `Engine.run_named`; a command still running after `defer_after` seconds is deferred.
+- Buttons (ChoiceButton, state in the custom id) run the ChoiceSet's pick line.
+- Messages and reactions in reading channels are recorded as activity; their text is
+  never read (the bot asks for no privileged intent).
+- Posts without a command (daily quotes, timed reveals) go through `post`, registered
+  as the outbox's Poster for "discord".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zoneinfo
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.commands import SlashCommands
+from bot.adapters.discord.send import ChoiceButton, Sender
+from bot.adapters.discord.sync import sync_commands
+from bot.app import App
+from bot.config import DiscordConfig
+from bot.core.refs import Caller, Place
+from bot.core.replies import ChoiceSet, Reply, error
+from bot.storage.settings import SettingsRepo
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+AUTOCOMPLETE_LIMIT = 25
+FAILED = "Something went wrong with that command. It has been logged for the moderators."
+
+
+def intents() -> discord.Intents:
+    """Guilds, guild messages and reactions: no privileged intent (no message content)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+class KruzhokClient(discord.Client):
+    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_messages=None,
+            **options,
+        )
+        self.kruzhok = adapter
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(ChoiceButton)
+        await self.kruzhok.sync_at_start()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await self.kruzhok.on_interaction(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.kruzhok.on_message(message)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        self.kruzhok.on_reaction(payload)
+
+
+def caller_of(user: discord.abc.User, permissions: discord.Permissions | None) -> Caller:
+    roles: tuple[str, ...] = ()
+    if isinstance(user, discord.Member):
+        roles = tuple(r.name for r in user.roles if not r.is_default())
+    moderator = bool(permissions and (permissions.manage_messages or permissions.manage_guild))
+    return Caller(str(user.id), user.display_name, moderator, roles)
+
+
+def place_of(guild_id: int, channel: object, channel_id: int) -> Place:
+    if isinstance(channel, discord.Thread) and channel.parent_id:
+        return Place(PLATFORM, str(guild_id), str(channel.parent_id), str(channel.id))
+    return Place(PLATFORM, str(guild_id), str(channel_id))
+
+
+class DiscordAdapter:
+    platform = PLATFORM
+
+    def __init__(self, app: App, config: DiscordConfig, token: str, **client_options: Any) -> None:
+        self.app = app
+        self.engine = app.engine
+        self.config = config
+        self._token = token
+        # Why the adapter could not start (a refused token); `python -m bot run` exits 2.
+        self.failed: str | None = None
+        self.slash = SlashCommands(app.engine.table)
+        self.settings = SettingsRepo(app.db)
+        self.client = KruzhokClient(
+            self, guild_ready_timeout=config.guild_ready_timeout, **client_options
+        )
+        self.sender = Sender(self.client, self.settings)
+        app.engine.outbox.register(PLATFORM, self)
+        for name, slash_name in sorted(self.slash.renamed.items()):
+            app.help_notes.append(f"On Discord, /{name} is /{slash_name}.")
+
+    # -- life -------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            await self.client.start(self._token)
+        except discord.LoginFailure:
+            # One clear line, no traceback; the token itself is never logged.
+            self.failed = "Discord refused the bot token"
+            log.error(
+                "discord: Discord refused the bot token (from %s); the Discord adapter stops",
+                self.config.token_env,
+            )
+        finally:
+            if not self.client.is_closed():
+                await self.client.close()
+
+    async def wait_ready(self) -> None:
+        """Return once the gateway is connected and the guilds are known (see run_until_done)."""
+        await self.client.wait_until_ready()
+
+    async def sync_at_start(self) -> None:
+        if not self.config.sync_on_start or self.client.application_id is None:
+            return
+        try:
+            await sync_commands(
+                self.client.http,
+                self.client.application_id,
+                self.slash,
+                self.settings,
+                self.config.dev_guild,
+            )
+        except discord.HTTPException as exc:
+            log.error("discord: syncing the slash commands failed: %s %s", exc.status, exc.text)
+
+    async def post(self, place: Place, replies: Sequence[Reply]) -> None:
+        await self.sender.post(place, replies)
+
+    # -- interactions -----------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        kind = interaction.type
+        if kind not in (
+            discord.InteractionType.application_command,
+            discord.InteractionType.autocomplete,
+        ):
+            return  # buttons reach on_pick through ChoiceButton
+        data: dict[str, Any] = dict(interaction.data or {})
+        name = str(data.get("name", "?"))
+        try:
+            if kind is discord.InteractionType.autocomplete:
+                await self._autocomplete(interaction, data)
+                return
+            resolved = self.slash.resolve(data)
+            if resolved is None:
+                await self._refuse(interaction, "That command is not known (any more).")
+                return
+            command, raw, _ = resolved
+            name = command.name
+            await self._run(
+                interaction,
+                lambda caller, place: self.engine.run_named(command.name, caller, place, raw),
+            )
+        except Exception:
+            log.exception("discord: interaction /%s failed", name)
+            await self._refuse(interaction, FAILED)
+
+    async def on_pick(
+        self, interaction: discord.Interaction[Any], command: str, token: str, index: int
+    ) -> None:
+        if self.engine.table.get(command) is None:
+            await self._refuse(interaction, "This button no longer works.")
+            return
+        line = ChoiceSet(options=(), command=command, token=token).pick_line(index)
+        try:
+            await self._run(
+                interaction,
+                lambda caller, place: self.engine.run_line(caller, place, line),
+                private_wait=True,
+            )
+        except Exception:
+            log.exception("discord: button %s %s failed", command, token)
+            await self._refuse(interaction, FAILED)
+
+    async def _run(
+        self,
+        interaction: discord.Interaction[Any],
+        run: Callable[[Caller, Place], Awaitable[list[Reply]]],
+        private_wait: bool = False,
+    ) -> None:
+        if interaction.guild_id is None:
+            await self._refuse(interaction, "Kruzhok's commands work in a server channel.")
+            return
+        caller = caller_of(interaction.user, interaction.permissions)
+        place = place_of(interaction.guild_id, interaction.channel, interaction.channel_id or 0)
+        task = asyncio.ensure_future(run(caller, place))
+        deferred_public = False
+        try:
+            replies = await asyncio.wait_for(asyncio.shield(task), self.config.defer_after)
+        except TimeoutError:
+            # Discord wants an answer within 3 seconds: say "thinking..." and follow up.
+            await interaction.response.defer(thinking=True, ephemeral=private_wait)
+            deferred_public = not private_wait
+            replies = await task
+        await self.sender.answer(interaction, replies, deferred_public=deferred_public)
+
+    async def _refuse(self, interaction: discord.Interaction[Any], text: str) -> None:
+        try:
+            await self.sender.answer(interaction, [error(text)])
+        except discord.HTTPException as exc:
+            log.warning("discord: could not answer an interaction: %s", exc.status)
+
+    async def _autocomplete(
+        self, interaction: discord.Interaction[Any], data: dict[str, Any]
+    ) -> None:
+        resolved = self.slash.resolve(data)
+        choices: list[app_commands.Choice[Any]] = []
+        focused = resolved[2] if resolved is not None else None
+        if resolved is not None and focused is not None:
+            command, (option, current) = resolved[0], focused
+            arg = next((a for a in command.args if a.name.lower() == option), None)
+            if arg is not None and arg.hint:
+                choices = self.suggest(arg.hint, current)
+        await interaction.response.autocomplete(choices[:AUTOCOMPLETE_LIMIT])
+
+    def suggest(self, hint: str, current: str) -> list[app_commands.Choice[Any]]:
+        """Autocomplete choices for chapters, glossary terms and timezones."""
+        needle = current.strip().lower()
+        book = self.app.store.book
+        if hint == "chapter":
+            return [
+                app_commands.Choice(name=f"{c.number}. {c.title}"[:100], value=c.number)
+                for c in book.chapters
+                if needle in f"{c.number} {c.title}".lower()
+            ][:AUTOCOMPLETE_LIMIT]
+        if hint == "term":
+            terms = sorted({t.term for c in book.chapters for t in c.glossary})
+            return [
+                app_commands.Choice(name=t[:100], value=t[:100])
+                for t in terms
+                if needle in t.lower()
+            ][:AUTOCOMPLETE_LIMIT]
+        if hint == "timezone":
+            zones = sorted(z for z in zoneinfo.available_timezones() if needle in z.lower())
+            return [app_commands.Choice(name=z, value=z) for z in zones[:AUTOCOMPLETE_LIMIT]]
+        return []
+
+    # -- participation ----------------------------------------------------------------
+
+    def _counts(self, channel: object, channel_id: int) -> bool:
+        if not self.config.reading_channels:
+            return True
+        if isinstance(channel, discord.Thread) and channel.parent_id:
+            channel_id = channel.parent_id
+        return channel_id in self.config.reading_channels
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A member's message counts as activity; its text is never passed on."""
+        if message.guild is None or message.author.bot or message.webhook_id is not None:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        if not self._counts(message.channel, message.channel.id):
+            return
+        caller = caller_of(message.author, None)
+        place = place_of(message.guild.id, message.channel, message.channel.id)
+        await self.engine.on_message(caller, place, "")
+
+    def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        if payload.guild_id is None or payload.member is None or payload.member.bot:
+            return
+        channel = self.client.get_channel(payload.channel_id)
+        if not self._counts(channel, payload.channel_id):
+            return
+        caller = caller_of(payload.member, None)
+        self.engine.on_reaction(caller, place_of(payload.guild_id, channel, payload.channel_id))

@@ -1,0 +1,150 @@
+"""Sending core Replies into a Matrix room: notices, reactions, charts and files.
+
+Rooms have no private replies: a private acknowledgement ("ack") becomes a ✅ reaction on
+the member's message; any other private reply becomes a notice addressed to the member
+by name (without pinging them).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    MatrixRoom,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    UploadResponse,
+)
+
+from bot.adapters.matrix.render import (
+    ACK,
+    NO_TARGET,
+    Target,
+    letter_emoji,
+    media_content,
+    notice_content,
+    reaction_content,
+)
+from bot.adapters.matrix.state import MatrixState
+from bot.core.clock import Clock
+from bot.core.outbox import PostError
+from bot.core.replies import Attachment, Reply
+
+log = logging.getLogger(__name__)
+
+
+class MatrixSender:
+    def __init__(self, client: AsyncClient, state: MatrixState, clock: Clock) -> None:
+        self.client = client
+        self.state = state
+        self.clock = clock
+
+    async def send_replies(
+        self,
+        room_id: str,
+        replies: Sequence[Reply],
+        target: Target = NO_TARGET,
+        trigger_event_id: str | None = None,
+        addressee: str | None = None,
+        member: str | None = None,
+    ) -> None:
+        """Send replies in order. Raises PostError when the homeserver refuses one.
+
+        `addressee` (a display name) and `member` (a user id) say who a private reply is
+        for: an "ack" becomes a ✅ on `trigger_event_id`; a private chart or file goes to a
+        direct room with `member` (a room would show it to everyone), with a short notice
+        in the room; other private text is a notice addressed to them.
+        """
+        for reply in replies:
+            if reply.private and "ack" in reply.tags:
+                if trigger_event_id is not None:
+                    await self.react(room_id, trigger_event_id, ACK)
+                continue
+            if reply.private and member is not None and (reply.image or reply.file):
+                direct = await self.direct_room(member)
+                await self.send_replies(direct, [reply])
+                note = Reply(text="I have sent it to you in a direct message.", private=True)
+                content = notice_content(note, target, addressee)
+                if content is not None:
+                    await self.send(room_id, "m.room.message", content)
+                continue
+            content = notice_content(reply, target, addressee if reply.private else None)
+            if content is not None:
+                event_id = await self.send(room_id, "m.room.message", content)
+                if reply.choices is not None:
+                    await self.state.save_choices(
+                        event_id, room_id, reply.choices, self.clock.now()
+                    )
+                    if not reply.choices.closed:
+                        for i in range(len(reply.choices.options)):
+                            await self.react(room_id, event_id, letter_emoji(i))
+            if reply.image is not None:
+                await self.send_media(room_id, reply.image, "m.image", target)
+            if reply.file is not None:
+                await self.send_media(room_id, reply.file, "m.file", target)
+
+    async def direct_room(self, user_id: str) -> str:
+        """The bot's direct room with a member: the one kept, or a new one (unencrypted,
+        so the member can read what was sent before they accept the invite)."""
+        key = self.state.direct_key(user_id)
+        kept = await self.state.settings.get(key)
+        room = self.client.rooms.get(kept) if kept is not None else None
+        if kept is not None and room is not None:
+            members = set(room.users) | set(room.invited_users)
+            if not members or user_id in members:  # not yet synced, or still there
+                return kept
+        resp = await self.client.room_create(
+            is_direct=True,
+            invite=[user_id],
+            preset=RoomPreset.trusted_private_chat,
+            name="Kruzhok",
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            raise PostError(f"could not open a direct room: {getattr(resp, 'message', resp)}")
+        room_id = str(resp.room_id)
+        # Known to nio before the next sync brings it, so messages can go at once.
+        self.client.rooms.setdefault(room_id, MatrixRoom(room_id, self.client.user_id))
+        await self.state.settings.set(key, room_id)
+        return room_id
+
+    async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+        if room_id not in self.client.rooms:
+            raise PostError(f"the bot is not in the Matrix room {room_id}")
+        resp = await self.client.room_send(
+            room_id, event_type, content, ignore_unverified_devices=True
+        )
+        if not isinstance(resp, RoomSendResponse):
+            raise PostError(
+                f"the homeserver refused a message to {room_id}: {getattr(resp, 'message', resp)}"
+            )
+        return str(resp.event_id)
+
+    async def react(self, room_id: str, event_id: str, key: str) -> None:
+        await self.send(room_id, "m.reaction", reaction_content(event_id, key))
+
+    async def send_media(
+        self, room_id: str, attachment: Attachment, kind: str, target: Target
+    ) -> None:
+        room = self.client.rooms.get(room_id)
+        encrypt = bool(room is not None and room.encrypted and self.client.olm is not None)
+        resp, keys = await self.client.upload(
+            io.BytesIO(attachment.data),
+            content_type=attachment.mime,
+            filename=attachment.filename,
+            encrypt=encrypt,
+            filesize=len(attachment.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            raise PostError(f"the media upload failed: {getattr(resp, 'message', resp)}")
+        if encrypt and keys is not None:
+            file = dict(keys)
+            file["url"] = resp.content_uri
+            content = media_content(attachment, kind, target, file=file)
+        else:
+            content = media_content(attachment, kind, target, url=resp.content_uri)
+        await self.send(room_id, "m.room.message", content)

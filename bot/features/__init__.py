@@ -1,0 +1,1 @@
+"""One package per feature: each holds its model, service, commands and SQL."""

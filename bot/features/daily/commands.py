@@ -1,0 +1,206 @@
+"""`daily set|off|status|now`, and `install_daily(app)`, the feature's one wiring call."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.core.commands import Arg, Args, CommandSet, UserError
+from bot.core.engine import CommandContext
+from bot.core.replies import Field, Reply
+from bot.features.daily.schedule import closest_timezones, find_timezone, format_time, parse_time
+from bot.features.daily.scheduler import DailyScheduler
+from bot.features.daily.service import DailyService, describe_chapter, from_epoch
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def as_time(raw: str) -> str:
+    return format_time(parse_time(raw))
+
+
+def as_chapter_setting(raw: str) -> str:
+    word = raw.strip().lower()
+    if word in ("all", "current") or word.isdigit():
+        return str(int(word)) if word.isdigit() else word
+    raise ValueError("expected a chapter number, current (the reading plan's) or all")
+
+
+def check_timezone_name(raw: str) -> str:
+    """The IANA name for `raw`, or a UserError naming the closest valid ones."""
+    name = find_timezone(raw)
+    if name is None:
+        close = closest_timezones(raw)
+        raise UserError(
+            f"{raw!r} is not an IANA timezone name (Area/City, like Europe/London)."
+            + (f" Closest: {', '.join(close)}." if close else "")
+        )
+    return name
+
+
+def when(at: datetime, zone: str) -> str:
+    """'Sat 21 Nov 2026, 09:00 GMT (Europe/London) = 09:00 UTC'."""
+    local = at.astimezone(ZoneInfo(zone))
+    utc = at.astimezone(UTC)
+    utc_text = utc.strftime("%H:%M UTC")
+    if utc.date() != local.date():
+        utc_text = utc.strftime("%a %d %b, %H:%M UTC")
+    return f"{local.strftime('%a %d %b %Y, %H:%M %Z')} ({zone}) = {utc_text}"
+
+
+def stamp(seconds: int) -> str:
+    return from_epoch(seconds).strftime("%a %d %b %Y, %H:%M UTC")
+
+
+def daily_commands(service: DailyService, scheduler: DailyScheduler) -> CommandSet:
+    cs = CommandSet()
+
+    @cs.command(
+        "daily set",
+        "Post a quote here every day (what you leave out keeps its value)",
+        Arg("time", "time of day, 24-hour HH:MM", keyword="time", convert=as_time, metavar="HH:MM"),
+        Arg(
+            "timezone",
+            "IANA timezone name, like Europe/London",
+            keyword="timezone",
+            hint="timezone",
+            metavar="Area/City",
+        ),
+        Arg(
+            "chapter",
+            "a chapter number, current (the reading plan's chapter) or all",
+            keyword="chapter",
+            convert=as_chapter_setting,
+            metavar="N|current|all",
+        ),
+        Arg(
+            "prompt",
+            "add a discussion prompt from the same chapter",
+            keyword="prompt",
+            choices=("on", "off"),
+            metavar="on|off",
+        ),
+        moderator=True,
+        details=(
+            "A time that does not exist on a daylight-saving day posts at the first valid "
+            "minute after it; a time that happens twice posts once."
+        ),
+    )
+    async def daily_set(ctx: CommandContext, args: Args) -> Reply:
+        zone = args.text("timezone")
+        prompt = args.text("prompt")
+        settings, run = await service.set(
+            ctx.place,
+            ctx.caller.user_id,
+            local_time=args.text("time"),
+            timezone=check_timezone_name(zone) if zone else None,
+            chapter=args.text("chapter"),
+            prompt=None if prompt is None else prompt == "on",
+        )
+        scheduler.poke()
+        return Reply(
+            title="Daily quote on",
+            text=(
+                f"Every day at {settings.local_time} ({settings.timezone}): a quote from "
+                f"{describe_chapter(settings.chapter)}, discussion prompt "
+                f"{'on' if settings.prompt else 'off'}.\nNext post: {when(run.at, settings.timezone)}."
+            ),
+        )
+
+    @cs.command("daily off", "Stop the daily quote here (settings are kept)", moderator=True)
+    async def daily_off(ctx: CommandContext, args: Args) -> Reply:
+        if await service.turn_off(ctx.place, ctx.caller.user_id):
+            scheduler.poke()
+            return Reply(
+                text=f"Daily quotes are off here. {ctx.prefix}daily set turns them on again."
+            )
+        return Reply(text="Daily quotes were not on here; nothing changed.")
+
+    @cs.command("daily status", "When the next daily quote comes, and how the last one went")
+    async def daily_status(ctx: CommandContext, args: Args) -> Reply:
+        status = await service.status(ctx.place)
+        row = status.row
+        if row is None:
+            return Reply(
+                text=f"No daily quote here. A moderator can start one with {ctx.prefix}daily set."
+            )
+        chapter = describe_chapter(row.chapter)
+        if row.chapter == "current":
+            chapter += (
+                f" (now chapter {status.current_chapter})"
+                if status.current_chapter is not None
+                else " (no reading plan: all chapters)"
+            )
+        fields = [
+            Field(
+                "Schedule",
+                f"every day at {row.local_time} ({row.timezone}); quotes from {chapter}; "
+                f"discussion prompt {'on' if row.prompt else 'off'}",
+            ),
+            Field(
+                "Next post",
+                when(status.next_run, row.timezone)
+                if row.enabled and status.next_run is not None
+                else f"none: daily quotes are off here ({ctx.prefix}daily set turns them on)",
+            ),
+            Field("Cycle", f"{len(row.seen)} of {status.eligible} quotes posted in this round"),
+        ]
+        if row.last_post_at is not None:
+            fields.append(Field("Last post", stamp(row.last_post_at)))
+        if row.last_error is not None and row.last_error_at is not None:
+            fields.append(Field("Last failure", f"{stamp(row.last_error_at)}: {row.last_error}"))
+        return Reply(
+            title=f"Daily quote: {'on' if row.enabled else 'off'}",
+            fields=tuple(fields),
+        )
+
+    @cs.command("daily now", "Post a quote from this channel's cycle now", moderator=True)
+    async def daily_now(ctx: CommandContext, args: Args) -> list[Reply]:
+        return await service.post_now(ctx.place, ctx.caller.user_id)
+
+    return cs
+
+
+class DailyFeature:
+    """The daily quotes of one app: the service, its loop and their start and stop."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.service = DailyService(
+            db=app.db,
+            store=app.store,
+            outbox=app.engine.outbox,
+            clock=app.clock,
+            rng=app.rng,
+            config=app.config.daily,
+            default_timezone=app.config.timezone,
+            current_chapter=lambda place: app.current_chapter(place),
+        )
+        self.scheduler = DailyScheduler(self.service, app.clock)
+
+    async def start(self) -> None:
+        await self.service.repo()
+        self.scheduler.start(self.app.supervisor)
+
+    async def stop(self) -> None:
+        # The supervisor has cancelled the loop by now (App.stop stops it before the hooks).
+        await self.service.close()
+
+
+def install_daily(app: App) -> DailyFeature:
+    feature = DailyFeature(app)
+    app.engine.table.extend(daily_commands(feature.service, feature.scheduler).commands)
+    app.on_start.append(feature.start)
+    app.on_stop.append(feature.stop)
+    return feature
+
+
+def daily_feature(app: App) -> DailyFeature:
+    """The daily feature installed on `app` (tests and benchmarks reach its loop this way)."""
+    for hook in app.on_start:
+        owner = getattr(hook, "__self__", None)
+        if isinstance(owner, DailyFeature):
+            return owner
+    raise LookupError("install_daily(app) was not called")

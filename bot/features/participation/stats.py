@@ -1,0 +1,189 @@
+"""Figures from daily rows: local days, periods, streaks, totals. Pure functions, no I/O.
+
+Days are calendar days in the bot's timezone (config.timezone): an event at 23:30 in
+Moscow belongs to that Moscow day whatever the UTC date. A week starts on Monday.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.features.participation.repo import DailyRow
+
+MAX_DAYS = 3660
+PERIOD_HELP = "week (since Monday), month (since the 1st), all, today, or a number of days like 30d"
+
+
+def local_day(at: datetime, tz: ZoneInfo) -> date:
+    return at.astimezone(tz).date()
+
+
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The instant (UTC) a local day starts; DST days are 23 or 25 hours long."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+class DayCache:
+    """Maps instants to local days quickly: most events fall on the day of the previous one."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._start = datetime.max.replace(tzinfo=UTC)
+        self._end = self._start
+        self._day = ""
+
+    def day(self, at: datetime) -> str:
+        if self._start <= at < self._end:
+            return self._day
+        local = local_day(at, self.tz)
+        self._start = day_start(local, self.tz)
+        self._end = day_start(local + timedelta(days=1), self.tz)
+        self._day = local.isoformat()
+        return self._day
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    label: str
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def parse_period(
+    text: str | None, today: date, first_recorded: date | None, default: str
+) -> Period:
+    """A period ending today. Raises ValueError with the accepted forms on a bad one."""
+    word = (text or default).strip().lower()
+    if word == "week":
+        start = week_start(today)
+        return Period(start, today, f"this week (since {start:%a %d %b})")
+    if word == "month":
+        start = today.replace(day=1)
+        return Period(start, today, f"this month (since {start:%d %b})")
+    if word == "today":
+        return Period(today, today, "today")
+    if word == "all":
+        start = min(first_recorded or today, today)
+        return Period(start, today, f"all time (since {start.isoformat()})")
+    match = re.fullmatch(r"(\d{1,4})d", word)
+    if match:
+        n = int(match.group(1))
+        if not 1 <= n <= MAX_DAYS:
+            raise ValueError(f"a number of days from 1 to {MAX_DAYS}")
+        start = today - timedelta(days=n - 1)
+        return Period(start, today, f"the last {n} day{'s' if n != 1 else ''}")
+    raise ValueError(f"expected {PERIOD_HELP}")
+
+
+def streaks(active: Iterable[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive active days.
+
+    The current streak counts back from today, or from yesterday when today has no
+    activity yet (a streak is not broken before the day is over).
+    """
+    days = set(active)
+    longest = 0
+    for day in days:
+        if day - timedelta(days=1) in days:
+            continue
+        run = 1
+        while day + timedelta(days=run) in days:
+            run += 1
+        longest = max(longest, run)
+    cursor = today if today in days else today - timedelta(days=1)
+    current = 0
+    while cursor in days:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+@dataclass
+class Totals:
+    messages: int = 0
+    thread_replies: int = 0
+    reactions: int = 0
+    quiz_answers: int = 0
+    quiz_correct: int = 0
+    commands: int = 0
+
+    def add(self, row: DailyRow) -> None:
+        self.messages += row.messages
+        self.thread_replies += row.thread_replies
+        self.reactions += row.reactions
+        self.quiz_answers += row.quiz_answers
+        self.quiz_correct += row.quiz_correct
+        self.commands += row.commands
+
+    @property
+    def total(self) -> int:
+        return (
+            self.messages + self.thread_replies + self.reactions + self.quiz_answers + self.commands
+        )
+
+    @property
+    def posts(self) -> int:
+        return self.messages + self.thread_replies
+
+    def accuracy(self) -> str:
+        if not self.quiz_answers:
+            return "no quiz answers yet"
+        pct = round(100 * self.quiz_correct / self.quiz_answers)
+        return f"{self.quiz_correct}/{self.quiz_answers} correct ({pct}%)"
+
+    def describe(self) -> str:
+        return (
+            f"{self.messages} messages, {self.thread_replies} thread replies, "
+            f"{self.reactions} reactions, {self.quiz_answers} quiz answers, "
+            f"{self.commands} commands"
+        )
+
+
+def totals(rows: Iterable[DailyRow]) -> Totals:
+    result = Totals()
+    for row in rows:
+        result.add(row)
+    return result
+
+
+def per_day(rows: Iterable[DailyRow], period: Period) -> tuple[list[int], list[int]]:
+    """Messages (with thread replies) and active members for each day of the period."""
+    posts: dict[str, int] = defaultdict(int)
+    members: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        posts[row.day] += row.messages + row.thread_replies
+        if row.total:
+            members[row.day].add(row.user_id)
+    keys = [d.isoformat() for d in period.days]
+    return [posts[k] for k in keys], [len(members[k]) for k in keys]
+
+
+def activity_per_day(rows: Iterable[DailyRow], period: Period) -> list[int]:
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.day] += row.total
+    return [counts[d.isoformat()] for d in period.days]
+
+
+def ranking(rows: Iterable[DailyRow], limit: int = 5) -> list[tuple[str, int]]:
+    """Top members by all their activity: (display name, count), ties by name."""
+    score: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    for row in rows:
+        score[row.user_id] += row.total
+        names[row.user_id] = row.display_name
+    ordered = sorted(score.items(), key=lambda kv: (-kv[1], names[kv[0]].lower()))
+    return [(names[uid], n) for uid, n in ordered[:limit] if n > 0]

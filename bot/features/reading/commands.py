@@ -1,0 +1,215 @@
+"""Read-only commands on the content: chapters, summary, quote, glossary, discuss, about,
+and the moderators' reload."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+
+from rapidfuzz import fuzz, process
+
+from bot.content.library import ContentStore
+from bot.content.model import Book, Chapter
+from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError, as_int
+from bot.core.engine import CommandContext
+from bot.core.refs import Place
+from bot.core.replies import Field, Reply
+
+# Which chapter a channel is reading (from the reading plan); None when no plan is set.
+CurrentChapter = Callable[[Place], Awaitable[int | None]]
+
+
+async def no_plan(place: Place) -> int | None:
+    return None
+
+
+def chapter_arg(help: str = "chapter number") -> Arg:
+    return Arg("chapter", help, convert=as_int, hint="chapter", type=int, metavar="chapter")
+
+
+class Reading:
+    def __init__(
+        self,
+        store: ContentStore,
+        rng: random.Random,
+        current_chapter: CurrentChapter = no_plan,
+    ) -> None:
+        self.store = store
+        self.rng = rng
+        self.current_chapter = current_chapter
+
+    async def chapter(self, ctx: CommandContext, number: int | None) -> Chapter:
+        """The chapter asked for, else the plan's chapter, else the book's first."""
+        book = self.store.book
+        if number is None:
+            number = await self.current_chapter(ctx.place)
+            if number is None or book.chapter(number) is None:
+                return book.chapters[0]
+        chapter = book.chapter(number)
+        if chapter is None:
+            raise UserError(f"There is no chapter {number}. Chapters: {chapter_list(book)}.")
+        return chapter
+
+    def commands(self) -> CommandSet:
+        cs = CommandSet()
+
+        @cs.command("chapters", "List the chapters of the book")
+        async def chapters(ctx: CommandContext, args: Args) -> Reply:
+            book = self.store.book
+            lines = [
+                f"{c.number}. {c.title} ({len(c.quotes)} quotes, {len(c.quiz)} quiz items)"
+                for c in book.chapters
+            ]
+            return Reply(title=book.meta.title, text="\n".join(lines))
+
+        @cs.command(
+            "summary",
+            "Summary of a chapter (add `long` for the key points)",
+            chapter_arg(),
+            Arg("long", "the key points in order", kind=ArgKind.FLAG, type=bool),
+        )
+        async def summary(ctx: CommandContext, args: Args) -> Reply:
+            chapter = await self.chapter(ctx, args.int("chapter"))
+            if args.flag("long"):
+                points = "\n".join(f"{i}. {p}" for i, p in enumerate(chapter.key_points, 1))
+                text = f"{chapter.summary}\n\nKey points:\n{points}"
+            else:
+                text = chapter.summary
+            return Reply(
+                title=f"Chapter {chapter.number}: {chapter.title}",
+                text=text,
+                footer=None
+                if args.flag("long")
+                else f"{ctx.prefix}summary {chapter.number} long for the key points",
+            )
+
+        @cs.command(
+            "quote",
+            "A quote from a chapter, optionally one containing some words",
+            chapter_arg(),
+            Arg("words", "words the quote should contain", kind=ArgKind.TEXT, metavar="words"),
+        )
+        async def quote(ctx: CommandContext, args: Args) -> Reply:
+            number = args.int("chapter")
+            chapters = (
+                [await self.chapter(ctx, number)]
+                if number is not None
+                else list(self.store.book.chapters)
+            )
+            quotes = [(c, q) for c in chapters for q in c.quotes]
+            words = (args.text("words") or "").lower().split()
+            if words:
+                quotes = [
+                    (c, q)
+                    for c, q in quotes
+                    if all(w in f"{q.text} {q.source}".lower() for w in words)
+                ]
+            if not quotes:
+                where = f"chapter {number}" if number is not None else "the book"
+                wanted = f" containing {' '.join(words)!r}" if words else ""
+                raise UserError(f"No quote in {where}{wanted}.")
+            chapter, chosen = self.rng.choice(quotes)
+            return Reply(
+                text=f"“{chosen.text}”",
+                footer=f"— {chosen.source} (chapter {chapter.number})",
+            )
+
+        @cs.command(
+            "glossary",
+            "Explain a term, or list the glossary",
+            Arg("term", "the term to explain", kind=ArgKind.TEXT, hint="term", metavar="term"),
+        )
+        async def glossary(ctx: CommandContext, args: Args) -> Reply:
+            terms = {t.term: (c, t) for c in self.store.book.chapters for t in c.glossary}
+            asked = args.text("term")
+            if not asked:
+                return Reply(
+                    title="Glossary",
+                    text=", ".join(sorted(terms, key=str.lower)),
+                    footer=f"{ctx.prefix}glossary <term> for a definition",
+                )
+            names: dict[str, str] = {}
+            for name, (_, term) in terms.items():
+                for alias in (name, *term.aliases):
+                    names[alias.lower()] = name
+            key = names.get(asked.lower())
+            if key is None:
+                close = process.extract(
+                    asked.lower(), list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=80
+                )
+                candidates = sorted({names[c[0]] for c in close})  # aliases of one term count once
+                if len(candidates) == 1 or (close and close[0][1] >= 95):
+                    key = names[close[0][0]]
+                else:
+                    hint = (
+                        " Did you mean: " + ", ".join(candidates) + "?"
+                        if close
+                        else f" Type {ctx.prefix}glossary for the list."
+                    )
+                    raise UserError(f"No glossary entry for {asked!r}.{hint}")
+            chapter, term = terms[key]
+            aliases = f" (also: {', '.join(term.aliases)})" if term.aliases else ""
+            return Reply(
+                title=f"{term.term}{aliases}",
+                text=term.definition,
+                footer=f"chapter {chapter.number}",
+            )
+
+        @cs.command("discuss", "A discussion prompt for a chapter", chapter_arg())
+        async def discuss(ctx: CommandContext, args: Args) -> Reply:
+            chapter = await self.chapter(ctx, args.int("chapter"))
+            if not chapter.discussion:
+                raise UserError(f"Chapter {chapter.number} has no discussion prompts.")
+            return Reply(
+                title=f"For discussion (chapter {chapter.number})",
+                text=self.rng.choice(chapter.discussion),
+            )
+
+        @cs.command("about", "About this bot and the book")
+        async def about(ctx: CommandContext, args: Args) -> Reply:
+            meta = self.store.book.meta
+            fields = [
+                Field("Author", meta.author),
+                Field("Source", meta.source),
+                Field("Language", meta.language),
+            ]
+            if meta.notes:
+                fields.append(Field("Notes", meta.notes))
+            return Reply(
+                title=meta.title,
+                text=(
+                    "Kruzhok is a bot for reading circles: summaries, quotes, a glossary, "
+                    "discussion prompts, quizzes and daily quotes. "
+                    f"Type {ctx.prefix}help for the commands."
+                ),
+                fields=tuple(fields),
+            )
+
+        @cs.command(
+            "reload",
+            "Load the content again (kept as it was if the new one has errors)",
+            moderator=True,
+        )
+        async def reload(ctx: CommandContext, args: Args) -> Reply:
+            problems = self.store.reload()
+            if problems:
+                shown = "\n".join(str(p) for p in problems[:15])
+                more = f"\n...and {len(problems) - 15} more" if len(problems) > 15 else ""
+                return Reply(
+                    title="Content not reloaded",
+                    text=f"The content on disk has {len(problems)} problem(s); the old content stays.\n{shown}{more}",
+                    private=True,
+                    tags=frozenset({"error"}),
+                )
+            book = self.store.book
+            items = sum(len(c.quiz) for c in book.chapters)
+            quotes = sum(len(c.quotes) for c in book.chapters)
+            return Reply(
+                text=f"Content reloaded: {len(book.chapters)} chapter(s), {quotes} quotes, {items} quiz items."
+            )
+
+        return cs
+
+
+def chapter_list(book: Book) -> str:
+    return ", ".join(str(n) for n in book.numbers)
