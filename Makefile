@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check bot tests bench
 	$(VENV)/bin/ruff format --check bot
 	$(VENV)/bin/mypy bot
+	$(VENV)/bin/lint-imports
 
 test: lint synapse
 	$(PY) -m pytest $(PYTEST_ARGS)

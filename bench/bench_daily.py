@@ -29,7 +29,7 @@ from bot.config import Config
 from bot.core.clock import FakeClock
 from bot.core.refs import Place
 from bot.core.replies import Reply
-from bot.features.daily.commands import daily_feature
+from bot.features.daily.feature import DailyFeature
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -69,16 +69,15 @@ async def fill(app: App, channels: int) -> None:
         )
         for n in range(channels)
     ]
-    await app.db.execute("BEGIN IMMEDIATE")
-    await app.db.execute("DELETE FROM daily_schedules")
-    await app.db.execute("DELETE FROM daily_posts")
-    await app.db.executemany(
-        "INSERT INTO daily_schedules (place_key, platform, group_id, channel_id, local_time,"
-        " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-        rows,
-    )
-    await app.db.execute("COMMIT")
+    async with app.db.transaction():
+        await app.db.execute("DELETE FROM daily_schedules")
+        await app.db.execute("DELETE FROM daily_posts")
+        await app.db.executemany(
+            "INSERT INTO daily_schedules (place_key, platform, group_id, channel_id, local_time,"
+            " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            rows,
+        )
 
 
 async def build(folder: Path, clock: FakeClock) -> tuple[App, CountingPoster]:
@@ -100,7 +99,7 @@ async def measure(channels: int, rounds: int) -> None:
         # Direct calls, the loop not started.
         clock = FakeClock(START)
         app, poster = await build(folder, clock)
-        service = daily_feature(app).service
+        service = app.feature("daily", DailyFeature).service
         repo = await service.repo()
         for _ in range(rounds):
             await fill(app, channels)
@@ -122,7 +121,7 @@ async def measure(channels: int, rounds: int) -> None:
             app, poster = await build(folder, clock)
             await fill(app, channels)
             await app.start()
-            scheduler = daily_feature(app).scheduler
+            scheduler = app.feature("daily", DailyFeature).scheduler
             await scheduler.wait_idle()
             check(scheduler.sleeping_until == DUE, f"loop sleeps until {scheduler.sleeping_until}")
             t0 = time.perf_counter()

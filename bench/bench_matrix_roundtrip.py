@@ -131,7 +131,13 @@ async def main(rounds: int) -> None:
                 }
             )
             app = await build_app(config)
-            adapter = MatrixAdapter(app, config.matrix, Credentials(password=PASSWORD))
+            adapter = MatrixAdapter(
+                app.engine,
+                app.matrix_state(config.matrix.user_id),
+                app.clock,
+                config.matrix,
+                Credentials(password=PASSWORD),
+            )
             tasks = [
                 asyncio.create_task(echo_loop(echo, member.user_id)),
                 asyncio.create_task(adapter.run()),

@@ -65,10 +65,7 @@ async def core_run(folder: Path, members: int) -> tuple[float, float, int, int]:
         reveal = next(r for r in closed if "quiz-reveal" in r.tags)
         shown = {f.name: f.value for f in reveal.fields}
         assert shown["Answers"] == str(members), shown
-        async with app.db.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT member) FROM quiz_answers"
-        ) as cur:
-            row = await cur.fetchone()
+        row = await app.db.fetchrow("SELECT COUNT(*), COUNT(DISTINCT member) FROM quiz_answers")
         assert row is not None
         rows, distinct = int(row[0]), int(row[1])
         ok = acked == members and rows == members and distinct == members

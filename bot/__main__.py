@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
-from bot.content.yamldoc import ProblemsError
 from bot.storage.migrate import MigrationError
+from bot.yamlfiles.document import ProblemsError
 
 EXIT_PROBLEMS = 2
 
@@ -146,7 +146,6 @@ async def cmd_discord_sync(config: Config, guild: int | None) -> int:
     from bot.adapters.discord.commands import SlashCommands
     from bot.adapters.discord.sync import sync_commands
     from bot.app import build_app
-    from bot.storage.settings import SettingsRepo
 
     token = discord_token(config)
     if token is None:
@@ -161,7 +160,7 @@ async def cmd_discord_sync(config: Config, guild: int | None) -> int:
             client.http,
             client.application_id,
             SlashCommands(app.engine.table),
-            SettingsRepo(app.db),
+            app.state(),
             guild,
             force=True,
         )
@@ -224,11 +223,19 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
     if token is not None:
         from bot.adapters.discord.adapter import DiscordAdapter
 
-        adapters.append(DiscordAdapter(app, config.discord, token))
+        adapters.append(DiscordAdapter(app.engine, app.state(), config.discord, token))
     if credentials is not None:
         from bot.adapters.matrix.adapter import MatrixAdapter
 
-        adapters.append(MatrixAdapter(app, config.matrix, credentials))
+        adapters.append(
+            MatrixAdapter(
+                app.engine,
+                app.matrix_state(config.matrix.user_id),
+                app.clock,
+                config.matrix,
+                credentials,
+            )
+        )
     main_task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

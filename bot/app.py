@@ -1,4 +1,5 @@
-"""The composition root: config, storage, content, services, engine and adapters."""
+"""The composition root: config, storage, content, features, engine; adapters are built
+beside it in __main__. Nothing else lives here."""
 
 from __future__ import annotations
 
@@ -6,30 +7,36 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
-import aiosqlite
-
+from bot.adapter_state.matrix import SqlMatrixState
 from bot.config import Config
 from bot.config_check import content_problems
 from bot.content.library import ContentStore
-from bot.content.yamldoc import ProblemsError
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
 from bot.core.engine import Engine, ModeratorPolicy
+from bot.core.feature import Feature
+from bot.core.keyvalue import KeyValueStore
 from bot.core.member_data import MemberData
+from bot.core.refs import Place
 from bot.core.supervisor import Supervisor
-from bot.features.daily.commands import install_daily
-from bot.features.help.commands import help_commands
-from bot.features.participation.feature import install_participation
-from bot.features.quiz.commands import install_quiz
-from bot.features.reading.commands import CurrentChapter, Reading, no_plan
-from bot.storage.db import connect
+from bot.features.daily.feature import DailyFeature, timezone_suggestions
+from bot.features.help.commands import HelpFeature
+from bot.features.participation.feature import ParticipationFeature
+from bot.features.quiz.feature import QuizFeature
+from bot.features.reading.feature import ReadingFeature
+from bot.storage.db import Database, connect
+from bot.storage.settings import SettingsRepo
+from bot.yamlfiles.document import ProblemsError
 
 log = logging.getLogger(__name__)
+
+F = TypeVar("F")
 
 
 class StartupError(Exception):
@@ -49,40 +56,65 @@ class App:
     config: Config
     clock: Clock
     rng: random.Random
-    db: aiosqlite.Connection
+    db: Database
     store: ContentStore
     engine: Engine
     supervisor: Supervisor
-    # Called in order at shutdown, after the adapters stop: flush buffers, close things.
-    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    # Called at start, once the adapters are registered: resume schedules and quizzes.
-    on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    # Lines features add to `help` (e.g. how quiz points are counted).
-    help_notes: list[str] = field(default_factory=list)
-    # What features keep about members, for `privacy show/delete/optout`.
+    # By name, in the order they start; they stop in the reverse order.
+    features: dict[str, Feature] = field(default_factory=dict)
+    # Member data kept outside the features (an adapter's), for privacy.
     member_data: list[MemberData] = field(default_factory=list)
-    # Which chapter a channel reads now; the reading plan replaces this.
-    current_chapter: CurrentChapter = no_plan
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     _stopped: bool = False
 
+    def register(self, feature: Feature) -> None:
+        if feature.name in self.features:
+            raise ValueError(f"feature {feature.name!r} is registered twice")
+        self.features[feature.name] = feature
+        self.engine.table.extend(feature.commands())
+        self.engine.help_notes.extend(feature.help_notes())
+        self.engine.sinks.extend(feature.sinks())
+        self.member_data.extend(feature.member_data())
+
+    def feature(self, name: str, kind: type[F]) -> F:
+        """A registered feature by name (tests and benchmarks reach a loop this way)."""
+        found = self.features[name]
+        if not isinstance(found, kind):
+            raise TypeError(f"feature {name!r} is a {type(found).__name__}")
+        return found
+
+    def state(self) -> KeyValueStore:
+        """What adapters keep across restarts (they never see the database itself)."""
+        return SettingsRepo(self.db)
+
+    def matrix_state(self, user_id: str) -> SqlMatrixState:
+        """The Matrix adapter's state; privacy show/delete cover the reactions it keeps."""
+        state = SqlMatrixState(self.db, user_id)
+        self.member_data.append(state)
+        return state
+
     async def start(self) -> None:
-        """Resume stored state, then let the adapters' events through."""
+        """Resume stored state in every feature, then let the adapters' events through."""
         try:
-            for hook in self.on_start:
-                await hook()
+            for feature in self.features.values():
+                await feature.start()
+                self._stack.push_async_callback(self._stop_one, feature)
         finally:
             self.engine.release()
+
+    @staticmethod
+    async def _stop_one(feature: Feature) -> None:
+        try:
+            await feature.stop()
+        except Exception:
+            log.exception("stopping %s failed", feature.name)
 
     async def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
         await self.supervisor.stop()
-        for hook in self.on_stop:
-            try:
-                await hook()
-            except Exception:
-                log.exception("shutdown step failed")
+        await self._stack.aclose()  # features stop in the reverse order of their start
         await self.db.close()
 
 
@@ -101,36 +133,56 @@ async def build_app(
     if problems := content_problems(config, store.library):  # e.g. daily.default_chapter
         raise ProblemsError(problems)
     db = await connect(base / config.database)
-    table = CommandTable()
     engine = Engine(
-        table,
+        CommandTable(),
         clock,
         ModeratorPolicy(frozenset(config.moderators.users), frozenset(config.moderators.roles)),
     )
     engine.hold()  # until app.start() has resumed quizzes and schedules
-    app = App(config, clock, rng, db, store, engine, Supervisor())
-    table.extend(help_commands(app.help_notes).commands)
-    reading = Reading(store, rng, lambda place: app.current_chapter(place))
-    table.extend(reading.commands().commands)
+    supervisor = Supervisor()
+    app = App(config, clock, rng, db, store, engine, supervisor)
+    tz = ZoneInfo(config.timezone)
 
-    # Each feature installs its commands, activity sinks and start/stop hooks on the app.
+    # Participation first: it starts first and stops last, so its final flush takes in
+    # what the other features record while they stop.
+    participation = ParticipationFeature(
+        config.participation, db, store, clock, tz, supervisor, app.member_data
+    )
+    await participation.load()
 
-    # participation and the reading plan (issue 4)
-    await install_participation(app)
+    async def current_chapter(place: Place) -> int | None:
+        chapter: int | None = await participation.plan.current_chapter(place)
+        return chapter
 
-    # quizzes (issue 3)
-    install_quiz(app)
-
-    # daily quotes (issue 5)
-    install_daily(app)
-
+    for feature in (
+        participation,
+        HelpFeature(),
+        ReadingFeature(store, rng, current_chapter),
+        QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor),
+        DailyFeature(
+            config.daily,
+            config.timezone,
+            db,
+            store,
+            engine,
+            clock,
+            rng,
+            supervisor,
+            current_chapter,
+        ),
+    ):
+        app.register(feature)
+    reading = app.feature("reading", ReadingFeature)
+    engine.suggesters.update(
+        chapter=reading.chapters, term=reading.terms, timezone=timezone_suggestions
+    )
     return app
 
 
 async def run_until_done(app: App, adapters: list[Adapter]) -> None:
     """Run the adapters until one finishes or the task is cancelled; then shut down cleanly.
 
-    The start hooks (resumed quizzes and schedules, which may post at once) run when every
+    The features start (resumed quizzes and schedules, which may post at once) when every
     adapter that can say so is connected (`wait_ready`), or after READY_TIMEOUT seconds.
     """
     if not adapters:

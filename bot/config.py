@@ -18,9 +18,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.content.yamldoc import Document, ProblemsError, problems_from_validation, read_yaml
-from bot.content.yamlerrors import rule_error
-from bot.features.daily.schedule import format_time, parse_time
+from bot.core.timeofday import format_time, parse_time
+from bot.yamlfiles.document import Document, ProblemsError, problems_from_validation, read_yaml
+from bot.yamlfiles.errors import rule_error
 
 
 class Section(BaseModel):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.content.model import Library
-from bot.content.yamldoc import Document, Problem
+from bot.yamlfiles.document import Document, Problem
 
 CONFIG_LABEL = "config"  # the file named in problems when the config's file is not known
 

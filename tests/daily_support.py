@@ -11,7 +11,7 @@ from bot.core.clock import FakeClock
 from bot.core.outbox import PostError
 from bot.core.refs import Place
 from bot.core.replies import Reply
-from bot.features.daily.commands import daily_feature
+from bot.features.daily.feature import DailyFeature
 from tests.harness import ConsoleBot
 
 PLATFORM = "fake"
@@ -63,7 +63,7 @@ def attach_poster(bot: ConsoleBot, clock: FakeClock) -> FakePoster:
 
 async def settled(bot: ConsoleBot) -> None:
     """Wait until the daily loop has handled everything due now and sleeps again."""
-    await daily_feature(bot.app).scheduler.wait_idle()
+    await bot.app.feature("daily", DailyFeature).scheduler.wait_idle()
 
 
 async def advance(

@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.activity import Activity, ActivityKind
 from bot.core.clock import FakeClock
+from bot.core.command_context import CommandContext
 from bot.core.commands import (
     Arg,
     ArgKind,
@@ -18,7 +19,7 @@ from bot.core.commands import (
     parse_mapping,
     parse_words,
 )
-from bot.core.engine import CommandContext, Engine, ModeratorPolicy
+from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.refs import Caller, Place
 from bot.core.replies import ChoiceSet, Reply
 from tests.harness import START

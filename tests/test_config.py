@@ -8,7 +8,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import Config, load_config
-from bot.content.yamldoc import ProblemsError
+from bot.yamlfiles.document import ProblemsError
 from tests.harness import ROOT, console_bot
 
 

@@ -13,7 +13,7 @@ from bot.content.library import ContentStore, load_checked
 from bot.content.model import QuizItem
 from bot.content.packs import read_pack
 from bot.content.passages import closest_passage, contains, normalise
-from bot.content.yamldoc import ProblemsError, parse_yaml
+from bot.yamlfiles.document import ProblemsError, parse_yaml
 from tests.harness import SHIPPED_CONTENT
 
 BOOK = 'id: tiny\ntitle: "Tiny"\nauthor: "A"\nlanguage: en\nsource: "tests"\n'

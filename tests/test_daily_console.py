@@ -9,6 +9,7 @@ from bot.core.clock import FakeClock
 from bot.core.outbox import PostError
 from bot.core.refs import Place
 from bot.core.replies import Reply
+from bot.features.daily.feature import DailyFeature
 from tests.daily_support import advance, settled
 from tests.harness import ConsoleBot
 
@@ -77,7 +78,7 @@ async def test_status_shows_the_next_post_in_local_time_and_utc_and_the_settings
     async def plan_chapter(place: Place) -> int | None:
         return 15
 
-    console.app.current_chapter = plan_chapter
+    console.app.feature("daily", DailyFeature).service.current_chapter = plan_chapter
     await console.say("/daily set time 09:00 timezone America/New_York prompt off", moderator=True)
     shown = await console.say("/daily status", user="bob")
     assert "== Daily quote: on ==" in shown

@@ -15,7 +15,7 @@ import pytest
 from bot.core.clock import FakeClock, settle
 from bot.core.refs import Place
 from bot.core.replies import Reply
-from bot.features.daily.commands import daily_feature
+from bot.features.daily.feature import DailyFeature
 from bot.features.daily.repo import DailyRow, Plan, place_key
 from bot.features.daily.service import from_epoch
 from tests.daily_support import advance, advance_to, attach_poster, gone, place, settled
@@ -23,7 +23,7 @@ from tests.harness import ConsoleBot, console_bot
 
 
 async def schedule(bot: ConsoleBot, channel: str, at: str, zone: str, chapter: str = "all") -> None:
-    feature = daily_feature(bot.app)
+    feature = bot.app.feature("daily", DailyFeature)
     await feature.service.set(place(channel), "mod", local_time=at, timezone=zone, chapter=chapter)
     feature.scheduler.poke()
     await settled(bot)
@@ -116,7 +116,7 @@ async def test_a_platform_failure_is_shown_in_status_and_other_channels_still_po
             await advance(bot, clock, timedelta(hours=1))
         assert sorted(poster.channels()) == ["first", "last"]
         assert "Missing Access" in caplog.text and "socket closed" in caplog.text
-        service = daily_feature(bot.app).service
+        service = bot.app.feature("daily", DailyFeature).service
         status = await service.status(place("gone"))
         assert status.row is not None and status.row.last_error is not None
         assert "Missing Access" in status.row.last_error
@@ -133,7 +133,7 @@ async def test_one_loop_sleeps_until_the_next_due_time_and_stops_with_the_app(
 ) -> None:
     async with console_bot(tmp_path, clock) as bot:
         attach_poster(bot, clock)
-        scheduler = daily_feature(bot.app).scheduler
+        scheduler = bot.app.feature("daily", DailyFeature).scheduler
         await settled(bot)
         assert scheduler.sleeping_until is None  # nothing scheduled: sleeps until poked
         # Other features' timers (the participation recorder's) sleep on the same clock.
@@ -153,7 +153,7 @@ async def test_daily_off_stops_posts_and_set_after_a_post_waits_for_the_next_day
 ) -> None:
     async with console_bot(tmp_path, clock) as bot:
         poster = attach_poster(bot, clock)
-        feature = daily_feature(bot.app)
+        feature = bot.app.feature("daily", DailyFeature)
         await schedule(bot, "room", "13:00", "UTC")
         await advance(bot, clock, timedelta(hours=1))
         assert len(poster.sent) == 1
@@ -182,7 +182,7 @@ async def test_two_schedulers_on_one_database_post_once(tmp_path: Path, clock: F
             assert len(poster_a.sent) + len(poster_b.sent) == 5
             days = {s.at.date() for s in poster_a.sent + poster_b.sent}
             assert len(days) == 5
-            repo = await daily_feature(first.app).service.repo()
+            repo = await first.app.feature("daily", DailyFeature).service.repo()
             posts = await repo.posts(place_key(place("room")))
             assert [p["status"] for p in posts] == ["posted"] * 5
 
@@ -201,8 +201,8 @@ async def test_two_services_racing_for_the_same_due_posts_claim_each_once(
             await first.app.supervisor.stop()
             await second.app.supervisor.stop()
             clock.set(datetime(2026, 11, 20, 13, 0, tzinfo=UTC))
-            a = daily_feature(first.app).service
-            b = daily_feature(second.app).service
+            a = first.app.feature("daily", DailyFeature).service
+            b = second.app.feature("daily", DailyFeature).service
             sent = await asyncio.gather(a.dispatch_due(clock.now()), b.dispatch_due(clock.now()))
             assert sum(sent) == 20
             channels = poster_a.channels() + poster_b.channels()
@@ -218,7 +218,7 @@ async def test_a_claim_from_a_stale_read_or_for_a_day_already_taken_is_refused(
         await schedule(bot, "room", "12:30", "UTC")
         await bot.app.supervisor.stop()
         clock.set(datetime(2026, 11, 20, 12, 30, tzinfo=UTC))
-        service = daily_feature(bot.app).service
+        service = bot.app.feature("daily", DailyFeature).service
         repo = await service.repo()
         stale = await repo.due(int(clock.now().timestamp()))
         assert await service.dispatch_due(clock.now()) == 1
@@ -257,11 +257,11 @@ async def test_an_unusable_stored_schedule_is_turned_off_and_others_still_post(
         with caplog.at_level(logging.ERROR):
             await advance(bot, clock, timedelta(hours=1))
         assert poster.channels() == ["good"]
-        row = await daily_feature(bot.app).service.get(place("bad"))
+        row = await bot.app.feature("daily", DailyFeature).service.get(place("bad"))
         assert row is not None and not row.enabled and row.next_due is None
         assert row.last_error is not None and "set it again" in row.last_error
         assert "the stored schedule is unusable" in caplog.text
-        assert daily_feature(bot.app).scheduler.sleeping_until == datetime(
+        assert bot.app.feature("daily", DailyFeature).scheduler.sleeping_until == datetime(
             2026, 11, 21, 13, 0, tzinfo=UTC
         )
 
@@ -293,7 +293,7 @@ async def test_shutdown_during_a_round_lets_claimed_posts_go_out_and_be_recorded
         await stopping
         assert slow.sent == 1
     async with console_bot(tmp_path, clock) as bot:
-        repo = await daily_feature(bot.app).service.repo()
+        repo = await bot.app.feature("daily", DailyFeature).service.repo()
         assert [p["status"] for p in await repo.posts(place_key(place("room")))] == ["posted"]
 
 
@@ -304,17 +304,17 @@ async def test_a_failing_reading_plan_fails_that_day_only(tmp_path: Path, clock:
         async def broken_plan(where: Place) -> int | None:
             raise RuntimeError("plan table locked")
 
-        bot.app.current_chapter = broken_plan
+        bot.app.feature("daily", DailyFeature).service.current_chapter = broken_plan
         await schedule(bot, "room", "13:00", "UTC", chapter="current")
         await advance(bot, clock, timedelta(hours=1))
         assert poster.sent == []
-        row = await daily_feature(bot.app).service.get(place("room"))
+        row = await bot.app.feature("daily", DailyFeature).service.get(place("room"))
         assert row is not None and row.enabled and row.last_error is not None
         assert "plan table locked" in row.last_error
 
         async def plan_fifteen(where: Place) -> int | None:
             return 15
 
-        bot.app.current_chapter = plan_fifteen
+        bot.app.feature("daily", DailyFeature).service.current_chapter = plan_fifteen
         await advance(bot, clock, timedelta(days=1))
         assert poster.channels() == ["room"] and "chapter 15" in poster.sent[0].text

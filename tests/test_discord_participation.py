@@ -26,13 +26,13 @@ async def test_messages_and_reactions_are_counted_in_the_database(
         (message,) = [m for m in stats.messages() if m.get("embeds")]
         assert message["embeds"][0]["image"]["url"].startswith("attachment://stats-")
         assert next(name for name, _ in stats.files()).endswith(".png")
-        async with bot.app.db.execute(
+        found = await bot.app.db.fetch(
             "SELECT channel_id, SUM(messages), SUM(thread_replies), SUM(reactions) "
             "FROM activity_daily WHERE platform = 'discord' AND group_id = ? AND user_id = '2001' "
             "GROUP BY channel_id ORDER BY channel_id",
             (str(GUILD_ID),),
-        ) as cursor:
-            rows = [tuple(r) for r in await cursor.fetchall()]
+        )
+        rows = [tuple(r) for r in found]
     assert rows == [(str(GENERAL), 3, 0, 0), (str(READING), 0, 1, 1)]
 
 

@@ -39,7 +39,7 @@ async def test_run_until_done_starts_answers_and_stops_cleanly(
 
     config = make_config(tmp_path, adapters=["discord"], discord={"guild_ready_timeout": 0.2})
     app = await build_app(config, clock=FakeClock(START), rng=random.Random(7))
-    adapter = DiscordAdapter(app, config.discord, "fake-token")
+    adapter = DiscordAdapter(app.engine, app.state(), config.discord, "fake-token")
     running = asyncio.create_task(run_until_done(app, [adapter]))
     await fake_discord.wait_for(lambda: fake_discord.identifies)
     answer = await fake_discord.slash("alice", "chapters")
@@ -63,7 +63,7 @@ async def test_a_refused_token_is_one_clear_log_line(
     fake_discord.fail("GET", r"/users/@me", 401)
     config = make_config(tmp_path, adapters=["discord"])
     app = await build_app(config, clock=FakeClock(START), rng=random.Random(7))
-    adapter = DiscordAdapter(app, config.discord, "bad-secret-token")
+    adapter = DiscordAdapter(app.engine, app.state(), config.discord, "bad-secret-token")
     try:
         await adapter.run()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.clock import FakeClock
-from bot.features.daily.commands import daily_feature
+from bot.features.daily.feature import DailyFeature
 from tests.harness import START
 from tests.matrix.fixtures import World
 
@@ -21,7 +21,7 @@ async def test_daily_quote_is_posted_to_the_room_at_its_time(world: World) -> No
         await mod.joined(room, bot_user)
         await mod.say(room, "!daily set time 13:00 chapter 15")
         await mod.notice(room, "Every day at 13:00", sender=bot_user)
-        scheduler = daily_feature(bot.app).scheduler
+        scheduler = bot.app.feature("daily", DailyFeature).scheduler
         await scheduler.wait_idle()
         await clock.advance(timedelta(minutes=59))
         await scheduler.wait_idle()

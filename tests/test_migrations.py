@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.storage.db import connect
+from bot.storage.db import Database, SqliteDatabase, connect
 from bot.storage.migrate import MigrationError, available, current_version, migrate
 
 
@@ -16,9 +17,14 @@ def write(folder: Path, name: str, sql: str) -> None:
     (folder / name).write_text(sql)
 
 
-async def tables(db: aiosqlite.Connection) -> set[str]:
-    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
-        return {row[0] for row in await cur.fetchall()}
+async def tables(db: Database) -> set[str]:
+    return {r[0] for r in await db.fetch("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+async def bare(path: Path) -> SqliteDatabase:
+    """A database with no migration applied yet."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    return SqliteDatabase(conn, None, str(path))
 
 
 async def test_fresh_database_gets_every_shipped_migration(tmp_path: Path) -> None:
@@ -26,10 +32,8 @@ async def test_fresh_database_gets_every_shipped_migration(tmp_path: Path) -> No
     try:
         assert await current_version(db) == available()[-1].version
         assert {"settings", "members"} <= await tables(db)
-        async with db.execute("PRAGMA journal_mode") as cur:
-            assert (await cur.fetchone())[0] == "wal"
-        async with db.execute("PRAGMA foreign_keys") as cur:
-            assert (await cur.fetchone())[0] == 1
+        assert await db.fetchval("PRAGMA journal_mode") == "wal"
+        assert await db.fetchval("PRAGMA foreign_keys") == 1
     finally:
         await db.close()
 
@@ -37,7 +41,7 @@ async def test_fresh_database_gets_every_shipped_migration(tmp_path: Path) -> No
 async def test_upgrade_applies_only_the_new_migrations_and_keeps_data(tmp_path: Path) -> None:
     folder = tmp_path / "migrations"
     write(folder, "0001_first.sql", "-- 0001: a\nCREATE TABLE a (x INTEGER);\n")
-    db = await aiosqlite.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    db = await bare(tmp_path / "db.sqlite3")
     try:
         assert await migrate(db, folder) == 1
         await db.execute("INSERT INTO a (x) VALUES (42)")
@@ -47,10 +51,8 @@ async def test_upgrade_applies_only_the_new_migrations_and_keeps_data(tmp_path: 
             "-- 0002: b\nCREATE TABLE b (y TEXT);\nINSERT INTO b VALUES ('z');\n",
         )
         assert await migrate(db, folder) == 2
-        async with db.execute("SELECT x FROM a") as cur:
-            assert [r[0] for r in await cur.fetchall()] == [42]
-        async with db.execute("SELECT y FROM b") as cur:
-            assert [r[0] for r in await cur.fetchall()] == ["z"]
+        assert [r[0] for r in await db.fetch("SELECT x FROM a")] == [42]
+        assert [r[0] for r in await db.fetch("SELECT y FROM b")] == ["z"]
         assert await migrate(db, folder) == 2  # running again changes nothing
     finally:
         await db.close()
@@ -60,9 +62,9 @@ async def test_failed_migration_rolls_back_and_keeps_the_version(tmp_path: Path)
     folder = tmp_path / "migrations"
     write(folder, "0001_first.sql", "CREATE TABLE a (x INTEGER);\n")
     write(folder, "0002_broken.sql", "CREATE TABLE b (y TEXT);\nTHIS IS NOT SQL;\n")
-    db = await aiosqlite.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    db = await bare(tmp_path / "db.sqlite3")
     try:
-        with pytest.raises(aiosqlite.OperationalError):
+        with pytest.raises(sqlite3.OperationalError):
             await migrate(db, folder)
         assert await current_version(db) == 1
         assert "b" not in await tables(db)
@@ -80,8 +82,6 @@ async def test_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_a_newer_database_with_a_clear_message(tmp_path: Path, capsys) -> None:
-    import sqlite3
-
     from bot.__main__ import main
 
     path = tmp_path / "db.sqlite3"

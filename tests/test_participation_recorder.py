@@ -169,8 +169,7 @@ async def test_a_failed_write_keeps_the_counts_for_the_next_one(tmp_path: Path) 
         assert recorder.buffered == 4
         recorder.record(Activity(ActivityKind.MESSAGE, place, "u", "U", clock.now()))
         assert await recorder.flush() == 1
-        async with db.execute("SELECT messages FROM activity_daily") as cur:
-            assert [r[0] for r in await cur.fetchall()] == [5]
+        assert [r[0] for r in await db.fetch("SELECT messages FROM activity_daily")] == [5]
     finally:
         await db.close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.content.yamldoc import ProblemsError
+from bot.yamlfiles.document import ProblemsError
 
 
 @pytest.mark.parametrize(

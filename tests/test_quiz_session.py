@@ -129,9 +129,8 @@ async def test_many_answers_at_once_are_each_recorded_exactly_once(tmp_path: Pat
         lines += [engine.run_line(c, place, "answer A") for c in callers[:50]]
         replies = await asyncio.gather(*lines)
         assert all("ack" in r[0].tags for r in replies)
-        async with bot.app.db.execute(
+        row = await bot.app.db.fetchrow(
             "SELECT COUNT(*), COUNT(DISTINCT member), SUM(correct) FROM quiz_answers"
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert tuple(row) == (300, 300, 250)
         assert "Answers: 300" in await bot.say("/quiz next", user="mod", moderator=True)

@@ -232,7 +232,7 @@ def test_problems_after_import_name_the_chapter_not_lines_of_an_unwritten_file(
     problems say "after import, chapter 1 would have", with no line numbers of the file
     that was never kept."""
     import bot.content.trivia_import as trivia_import
-    from bot.content.yamldoc import Problem, ProblemsError
+    from bot.yamlfiles.document import Problem, ProblemsError
 
     target = content / "circle" / "chapters" / "1.yaml"
     real = trivia_import.load_checked
@@ -257,7 +257,7 @@ def test_problems_after_import_name_the_chapter_not_lines_of_an_unwritten_file(
 
 def test_a_hand_written_item_still_needs_its_citation(tmp_path: Path) -> None:
     """Only an item that says where it comes from (`source:`) may go without a citation."""
-    from bot.content.yamldoc import ProblemsError
+    from bot.yamlfiles.document import ProblemsError
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.content.model import Book, Library
 from bot.content.packs import read_pack
 from bot.content.validate import check_library
-from bot.content.yamldoc import Problem, ProblemsError
+from bot.core.refs import Place
+from bot.yamlfiles.document import Problem, ProblemsError
+
+# Which book a group has chosen (its id), or None for the library's default.
+BookChoice = Callable[[Place], Awaitable[str | None]]
+
+
+async def no_choice(place: Place) -> str | None:
+    return None
 
 
 def load_checked(root: Path) -> Library:
@@ -27,6 +36,8 @@ class ContentStore:
         self.library = library
         self.book_id = book_id
         library.book(book_id)  # a wrong book id fails here, at start, not in a command
+        # Set by the books feature: the book each group reads.
+        self.choice: BookChoice = no_choice
 
     @classmethod
     def load(cls, root: Path, book_id: str | None = None) -> ContentStore:
@@ -42,7 +53,18 @@ class ContentStore:
 
     @property
     def book(self) -> Book:
+        """The default book: for groups that have not chosen one."""
         return self.library.book(self.book_id)
+
+    async def book_for(self, place: Place) -> Book:
+        """The book the place's group reads (the default when its choice is gone)."""
+        chosen = await self.choice(place)
+        if chosen is not None:
+            try:
+                return self.library.book(chosen)
+            except KeyError:
+                pass
+        return self.book
 
     def reload(self) -> list[Problem]:
         """Load the content again. On any problem keep the old content and return the problems."""

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from bot.content.yamlerrors import rule_error
+from bot.yamlfiles.errors import rule_error
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[
@@ -191,6 +191,10 @@ class Book(Model):
             if deck.id == deck_id:
                 return deck
         return None
+
+    def chapter_list(self) -> str:
+        """'15, 16, 17': the chapters there are, for messages that name them."""
+        return ", ".join(str(n) for n in self.numbers)
 
     def chapter(self, number: int) -> Chapter | None:
         for chapter in self.chapters:

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.content.model import Book, BookMeta, Chapter, Deck, Library
-from bot.content.yamldoc import (
+from bot.yamlfiles.document import (
     Document,
     Problem,
     ProblemsError,

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from bot.content.library import load_checked
 from bot.content.model import Chapter, Deck, QuizItem
 from bot.content.packs import load_chapter, load_deck
-from bot.content.yamldoc import (
+from bot.yamlfiles.document import (
     Problem,
     ProblemsError,
     parse_yaml,

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from bot.content.model import QuizItem
 from bot.content.packs import BookFiles, Loaded, PackLoad
 from bot.content.passages import Normalised, closest_passage, contains, normalise
-from bot.content.yamldoc import (
+from bot.yamlfiles.document import (
     Document,
     Loc,
     Problem,
@@ -25,7 +25,7 @@ from bot.content.yamldoc import (
     problems_from_error_list,
     read_text,
 )
-from bot.content.yamlerrors import RULE
+from bot.yamlfiles.errors import RULE
 
 
 def check_library(pack: PackLoad) -> list[Problem]:

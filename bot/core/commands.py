@@ -14,12 +14,13 @@ import shlex
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
-    from bot.core.engine import CommandContext
+    from bot.core.command_context import CommandContext
 
 
 class ArgKind(Enum):
@@ -313,3 +314,65 @@ class CommandSet:
             return handler
 
         return register
+
+
+S = TypeVar("S")
+# A module-level handler: the feature's service first, then the context and the arguments.
+ServiceHandler = Callable[[S, "CommandContext", "Args"], Awaitable[Reply | list[Reply]]]
+
+
+@dataclass(frozen=True)
+class _Declared(Generic[S]):
+    name: str
+    description: str
+    handler: ServiceHandler[S]
+    args: tuple[Arg, ...]
+    moderator: bool
+    details: str
+
+
+class Commands(Generic[S]):
+    """A feature's commands, declared at module level over plain handler functions.
+
+    ::
+
+        commands: Commands[QuizService] = Commands()
+
+        @commands.command("quiz stop", "Stop the quiz", moderator=True)
+        async def quiz_stop(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply: ...
+
+    The handlers stay importable and testable alone; `bind(service)` makes the table's
+    Commands when the composition root builds the feature.
+    """
+
+    def __init__(self) -> None:
+        self._declared: list[_Declared[S]] = []
+
+    def command(
+        self,
+        name: str,
+        description: str,
+        *args: Arg,
+        moderator: bool = False,
+        details: str = "",
+    ) -> Callable[[ServiceHandler[S]], ServiceHandler[S]]:
+        def register(handler: ServiceHandler[S]) -> ServiceHandler[S]:
+            self._declared.append(
+                _Declared(name, description, handler, tuple(args), moderator, details)
+            )
+            return handler
+
+        return register
+
+    def bind(self, service: S) -> list[Command]:
+        return [
+            Command(
+                name=d.name,
+                description=d.description,
+                handler=partial(d.handler, service),
+                args=d.args,
+                moderator=d.moderator,
+                details=d.details,
+            )
+            for d in self._declared
+        ]

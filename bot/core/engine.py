@@ -7,10 +7,10 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.core.activity import Activity, ActivityKind, ActivitySink
 from bot.core.clock import Clock
+from bot.core.command_context import CommandContext
 from bot.core.commands import (
     Args,
     Command,
@@ -24,6 +24,7 @@ from bot.core.commands import (
 from bot.core.outbox import Outbox
 from bot.core.refs import Caller, Place
 from bot.core.replies import Reply, error
+from bot.core.suggestions import Suggester, Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +50,6 @@ class ModeratorPolicy:
         return bool(self.roles.intersection(caller.roles))
 
 
-@dataclass(frozen=True)
-class CommandContext:
-    caller: Caller
-    place: Place
-    is_moderator: bool
-    now: datetime
-    prefix: str
-    engine: Engine
-
-
 class Engine:
     def __init__(
         self,
@@ -72,6 +63,10 @@ class Engine:
         self.moderators = moderators or ModeratorPolicy()
         self.sinks = list(sinks)
         self.outbox = Outbox()
+        # Lines features and adapters add to `help` (how quiz points are counted...).
+        self.help_notes: list[str] = []
+        # Autocomplete by argument hint ("chapter", "term", "timezone").
+        self.suggesters: dict[str, Suggester] = {}
         # Events wait here until the app has resumed its state (quizzes, schedules).
         self._open = asyncio.Event()
         self._open.set()
@@ -109,6 +104,17 @@ class Engine:
 
     def on_reaction(self, caller: Caller, place: Place) -> None:
         self.record(ActivityKind.REACTION, caller, place)
+
+    async def suggest(self, hint: str, place: Place, current: str) -> list[Suggestion]:
+        """What fits an argument with this hint in this place (empty when nothing does)."""
+        suggester = self.suggesters.get(hint)
+        if suggester is None:
+            return []
+        try:
+            return await suggester(place, current)
+        except Exception:
+            log.exception("suggestions for %s failed", hint)
+            return []
 
     # -- commands ---------------------------------------------------------------------
 

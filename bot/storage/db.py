@@ -1,23 +1,188 @@
-"""Opening the SQLite database the way the bot always uses it."""
+"""The database interface every feature uses, and its SQLite implementation.
+
+Features write plain SQL with `?` parameters and call `execute`, `executemany`, `fetch`,
+`fetchrow` and `fetchval`. A decision two processes could both make is taken inside
+`async with db.transaction():`; every call made by the same task inside that block joins
+the transaction, so repository methods compose without passing a connection around.
+
+SQLite: one writer connection guarded by a lock (a transaction holds it from BEGIN
+IMMEDIATE to COMMIT, so no other statement of this process slips into it, and SQLite's
+own locking orders it against other processes), and one reader connection for reads made
+outside a transaction (WAL lets them run beside a write). The interface knows no feature.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, Protocol
 
 import aiosqlite
 
 from bot.storage.migrate import MigrationError, migrate
 
+Params = Sequence[Any]
+
+
+class Row(Protocol):
+    """A result row: by column name or by position."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
 
 class DatabaseError(MigrationError):
-    """The database file cannot be opened or used (said clearly, never as a traceback)."""
+    """The database cannot be opened or used (said clearly, never as a traceback)."""
 
 
-async def connect(path: str | Path) -> aiosqlite.Connection:
+class IntegrityError(Exception):
+    """A statement broke a unique key or another constraint (the caller lost a race)."""
+
+
+class Database(Protocol):
+    """What features and the composition root see of a database."""
+
+    dialect: str  # "sqlite" (and, later, "postgresql")
+    # Appended to a SELECT that must lock the rows it reads until the transaction ends
+    # ("" where the transaction already holds the whole database, as in SQLite).
+    for_update: str
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any: ...
+
+    def transaction(self) -> Any:
+        """`async with db.transaction():` all or nothing; nested blocks join the outer one."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class SqliteDatabase:
+    dialect = "sqlite"
+    for_update = ""
+
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str
+    ) -> None:
+        self._writer = writer
+        self._reader = reader or writer
+        self._own_reader = reader is not None
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._in_tx: ContextVar[bool] = ContextVar(f"sqlite-tx-{id(self)}", default=False)
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._in_tx.get():
+            yield  # joins the transaction this task already holds
+            return
+        async with self._lock:
+            token = self._in_tx.set(True)
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self._writer.execute("ROLLBACK")
+                    raise
+                await self._writer.execute("COMMIT")
+            finally:
+                self._in_tx.reset(token)
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._in_tx.get():
+            yield self._writer
+        else:
+            async with self._lock:
+                yield self._writer
+
+    def _read_conn(self) -> aiosqlite.Connection | None:
+        """The connection for a read: the transaction's, else the reader (None: take the lock)."""
+        if self._in_tx.get():
+            return self._writer
+        return self._reader if self._own_reader else None
+
+    # -- statements -----------------------------------------------------------------------
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._writing() as conn:
+            try:
+                cursor = await conn.execute(sql, tuple(params))
+            except sqlite3.IntegrityError as exc:
+                raise IntegrityError(str(exc)) from exc
+            count = cursor.rowcount
+            await cursor.close()
+            return max(count, 0)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self._writing() as conn:
+            try:
+                await conn.executemany(sql, [tuple(r) for r in rows])
+            except sqlite3.IntegrityError as exc:
+                raise IntegrityError(str(exc)) from exc
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        if _writes(sql):
+            async with self._writing() as conn:
+                return await _fetchall(conn, sql, params)
+        reader = self._read_conn()
+        if reader is not None:
+            return await _fetchall(reader, sql, params)
+        async with self._writing() as conn:
+            return await _fetchall(conn, sql, params)
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchrow(sql, params)
+        return row[0] if row is not None else None
+
+    async def close(self) -> None:
+        if self._own_reader:
+            await self._reader.close()
+        await self._writer.close()
+
+
+def _writes(sql: str) -> bool:
+    """An INSERT/UPDATE/DELETE ... RETURNING read through fetch must go to the writer."""
+    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    return head not in ("SELECT", "WITH", "PRAGMA", "VALUES")
+
+
+async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
+    try:
+        async with conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+    except sqlite3.IntegrityError as exc:
+        raise IntegrityError(str(exc)) from exc
+
+
+# -- opening ----------------------------------------------------------------------------
+
+
+async def connect(path: str | Path) -> SqliteDatabase:
     """Open (creating its folder), set WAL and foreign keys, and apply migrations."""
     try:
-        return await _connect(path)
+        return await _connect(str(path))
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"cannot use {str(path)!r} as the database: {_reason(exc)}") from None
 
@@ -40,33 +205,38 @@ def _prepare(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
-async def _connect(path: str | Path) -> aiosqlite.Connection:
-    if str(path) != ":memory:":
-        _prepare(Path(path))
-    db = await aiosqlite.connect(str(path), isolation_level=None)
+async def _open(path: str) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
     try:
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        await db.execute("PRAGMA foreign_keys = ON")
-        await db.execute("PRAGMA busy_timeout = 5000")
-        await migrate(db)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 10000")
+        # Deleted or replaced values (a typed quiz answer) are overwritten, not left in
+        # free pages of the file.
+        await conn.execute("PRAGMA secure_delete = ON")
     except BaseException:
-        await db.close()
+        await conn.close()
+        raise
+    return conn
+
+
+async def _connect(path: str) -> SqliteDatabase:
+    memory = path == ":memory:"
+    if not memory:
+        _prepare(Path(path))
+    writer = await _open(path)
+    reader: aiosqlite.Connection | None = None
+    try:
+        db = SqliteDatabase(writer, None, path)
+        await migrate(db)
+        if not memory:
+            reader = await _open(path)
+            db = SqliteDatabase(writer, reader, path)
+    except BaseException:
+        if reader is not None:
+            await reader.close()
+        await writer.close()
         raise
     return db
-
-
-async def connect_again(db: aiosqlite.Connection) -> aiosqlite.Connection | None:
-    """A second connection to the same database file, or None for an in-memory database.
-
-    The app's connection is shared by every feature and runs in autocommit mode: a
-    BEGIN ... COMMIT on it could take in another feature's statements or collide with its
-    BEGIN. A feature that writes in transactions (the participation recorder, the daily
-    scheduler's claims) uses a connection of its own; SQLite's locking (WAL,
-    busy_timeout) then orders its writes against everyone else's.
-    """
-    async with db.execute("SELECT file FROM pragma_database_list WHERE name = 'main'") as cur:
-        row = await cur.fetchone()
-    path = str(row[0]) if row else ""
-    return await connect(path) if path else None

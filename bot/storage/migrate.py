@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiosqlite
+if TYPE_CHECKING:
+    from bot.storage.db import Database
 
 NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -45,13 +47,11 @@ def available(folder: Path | None = None) -> list[Migration]:
     return found
 
 
-async def current_version(db: aiosqlite.Connection) -> int:
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+async def current_version(db: Database) -> int:
+    return int(await db.fetchval("PRAGMA user_version") or 0)
 
 
-async def migrate(db: aiosqlite.Connection, folder: Path | None = None) -> int:
+async def migrate(db: Database, folder: Path | None = None) -> int:
     """Bring the database up to the newest migration; return the version it is at."""
     migrations = available(folder)
     newest = migrations[-1].version if migrations else 0
@@ -64,15 +64,10 @@ async def migrate(db: aiosqlite.Connection, folder: Path | None = None) -> int:
     for migration in migrations:
         if migration.version <= version:
             continue
-        await db.execute("BEGIN IMMEDIATE")
-        try:
+        async with db.transaction():
             for statement in split_statements(migration.sql):
                 await db.execute(statement)
             await db.execute(f"PRAGMA user_version = {migration.version:d}")
-            await db.execute("COMMIT")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
         version = migration.version
     return version
 

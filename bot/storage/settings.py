@@ -1,20 +1,18 @@
-"""Plain SQL with ? parameters; rows become dataclasses. Features add their own repos."""
+"""The `settings` table: small values kept across restarts, by key. It implements the
+core's KeyValueStore that adapters are handed."""
 
 from __future__ import annotations
 
-import aiosqlite
+from bot.storage.db import Database
 
 
 class SettingsRepo:
-    """Small values kept across restarts (e.g. a hash of the synced Discord commands)."""
-
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, key: str) -> str | None:
-        async with self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)) as cur:
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
+        value = await self.db.fetchval("SELECT value FROM settings WHERE key = ?", (key,))
+        return None if value is None else str(value)
 
     async def set(self, key: str, value: str) -> None:
         await self.db.execute(
@@ -22,3 +20,6 @@ class SettingsRepo:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    async def delete(self, key: str) -> None:
+        await self.db.execute("DELETE FROM settings WHERE key = ?", (key,))

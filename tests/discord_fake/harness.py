@@ -47,7 +47,7 @@ async def discord_bot(
     app = await build_app(config, clock=clock or FakeClock(START), rng=random.Random(7))
     if setup is not None:
         setup(app)
-    adapter = DiscordAdapter(app, config.discord, TOKEN)
+    adapter = DiscordAdapter(app.engine, app.state(), config.discord, TOKEN)
     # The order of run_until_done: connect, wait until ready, then resume stored state.
     task = asyncio.create_task(adapter.run())
     try:

@@ -7,8 +7,8 @@ without depending on the quiz feature. Votes live in a dict the test keeps acros
 from __future__ import annotations
 
 from bot.app import App
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, Args, CommandSet, UserError
-from bot.core.engine import CommandContext
 from bot.core.replies import ChoiceSet, Reply
 
 OPTIONS = ("Bukharin", "Zinoviev", "Kamenev")

@@ -3,8 +3,8 @@ or a file."""
 
 from __future__ import annotations
 
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, Args, CommandSet
-from bot.core.engine import CommandContext
 from bot.core.replies import Attachment, ChoiceSet, Reply
 
 

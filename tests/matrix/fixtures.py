@@ -122,7 +122,13 @@ class World:
             **(app_config or {}),
         )
         app = await build_app(config, clock=clock or FakeClock(START), rng=random.Random(7))
-        adapter = MatrixAdapter(app, config.matrix, Credentials(password=PASSWORD))
+        adapter = MatrixAdapter(
+            app.engine,
+            app.matrix_state(config.matrix.user_id),
+            app.clock,
+            config.matrix,
+            Credentials(password=PASSWORD),
+        )
         # The order of bot.app.run_until_done: connect, resume stored state, handle events.
         task = asyncio.create_task(adapter.run())
         try:

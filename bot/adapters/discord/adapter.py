@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import zoneinfo
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -23,11 +22,11 @@ from discord import app_commands
 from bot.adapters.discord.commands import SlashCommands
 from bot.adapters.discord.send import ChoiceButton, Sender
 from bot.adapters.discord.sync import sync_commands
-from bot.app import App
 from bot.config import DiscordConfig
+from bot.core.engine import Engine
+from bot.core.keyvalue import KeyValueStore
 from bot.core.refs import Caller, Place
 from bot.core.replies import ChoiceSet, Reply, error
-from bot.storage.settings import SettingsRepo
 
 log = logging.getLogger(__name__)
 
@@ -86,22 +85,28 @@ def place_of(guild_id: int, channel: object, channel_id: int) -> Place:
 class DiscordAdapter:
     platform = PLATFORM
 
-    def __init__(self, app: App, config: DiscordConfig, token: str, **client_options: Any) -> None:
-        self.app = app
-        self.engine = app.engine
+    def __init__(
+        self,
+        engine: Engine,
+        state: KeyValueStore,
+        config: DiscordConfig,
+        token: str,
+        **client_options: Any,
+    ) -> None:
+        self.engine = engine
         self.config = config
         self._token = token
         # Why the adapter could not start (a refused token); `python -m bot run` exits 2.
         self.failed: str | None = None
-        self.slash = SlashCommands(app.engine.table)
-        self.settings = SettingsRepo(app.db)
+        self.slash = SlashCommands(engine.table)
+        self.settings = state
         self.client = KruzhokClient(
             self, guild_ready_timeout=config.guild_ready_timeout, **client_options
         )
         self.sender = Sender(self.client, self.settings)
-        app.engine.outbox.register(PLATFORM, self)
+        engine.outbox.register(PLATFORM, self)
         for name, slash_name in sorted(self.slash.renamed.items()):
-            app.help_notes.append(f"On Discord, /{name} is /{slash_name}.")
+            engine.help_notes.append(f"On Discord, /{name} is /{slash_name}.")
 
     # -- life -------------------------------------------------------------------------
 
@@ -223,31 +228,22 @@ class DiscordAdapter:
         if resolved is not None and focused is not None:
             command, (option, current) = resolved[0], focused
             arg = next((a for a in command.args if a.name.lower() == option), None)
-            if arg is not None and arg.hint:
-                choices = self.suggest(arg.hint, current)
+            if arg is not None and arg.hint and interaction.guild_id is not None:
+                place = place_of(
+                    interaction.guild_id, interaction.channel, interaction.channel_id or 0
+                )
+                choices = await self.suggest(arg.hint, current, place)
         await interaction.response.autocomplete(choices[:AUTOCOMPLETE_LIMIT])
 
-    def suggest(self, hint: str, current: str) -> list[app_commands.Choice[Any]]:
-        """Autocomplete choices for chapters, glossary terms and timezones."""
-        needle = current.strip().lower()
-        book = self.app.store.book
-        if hint == "chapter":
-            return [
-                app_commands.Choice(name=f"{c.number}. {c.title}"[:100], value=c.number)
-                for c in book.chapters
-                if needle in f"{c.number} {c.title}".lower()
-            ][:AUTOCOMPLETE_LIMIT]
-        if hint == "term":
-            terms = sorted({t.term for c in book.chapters for t in c.glossary})
-            return [
-                app_commands.Choice(name=t[:100], value=t[:100])
-                for t in terms
-                if needle in t.lower()
-            ][:AUTOCOMPLETE_LIMIT]
-        if hint == "timezone":
-            zones = sorted(z for z in zoneinfo.available_timezones() if needle in z.lower())
-            return [app_commands.Choice(name=z, value=z) for z in zones[:AUTOCOMPLETE_LIMIT]]
-        return []
+    async def suggest(
+        self, hint: str, current: str, place: Place
+    ) -> list[app_commands.Choice[Any]]:
+        """Autocomplete choices for chapters, glossary terms and timezones, from the core."""
+        found = await self.engine.suggest(hint, place, current)
+        return [
+            app_commands.Choice(name=s.name[:100], value=s.value)
+            for s in found[:AUTOCOMPLETE_LIMIT]
+        ]
 
     # -- participation ----------------------------------------------------------------
 

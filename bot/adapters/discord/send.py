@@ -21,10 +21,10 @@ from bot.adapters.discord.render import (
     button_label,
     render,
 )
+from bot.core.keyvalue import KeyValueStore
 from bot.core.outbox import PostError
 from bot.core.refs import Place
 from bot.core.replies import ChoiceSet, Reply
-from bot.storage.settings import SettingsRepo
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def closed_choices(replies: Sequence[Reply]) -> list[ChoiceSet]:
 
 
 class Sender:
-    def __init__(self, client: discord.Client, settings: SettingsRepo) -> None:
+    def __init__(self, client: discord.Client, settings: KeyValueStore) -> None:
         self.client = client
         self.settings = settings
         self.choice_messages: dict[str, tuple[int, int]] = {}

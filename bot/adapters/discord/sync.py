@@ -13,7 +13,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.commands import SlashCommands
-from bot.storage.settings import SettingsRepo
+from bot.core.keyvalue import KeyValueStore
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ async def sync_commands(
     http: discord.http.HTTPClient,
     application_id: int,
     slash: SlashCommands,
-    settings: SettingsRepo,
+    settings: KeyValueStore,
     guild_id: int | None = None,
     *,
     force: bool = False,

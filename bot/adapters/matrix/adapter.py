@@ -21,7 +21,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nio import (
     AsyncClient,
@@ -43,15 +43,13 @@ from bot.adapters.matrix.login import (
 from bot.adapters.matrix.power import JsonDict, RoomPowers
 from bot.adapters.matrix.render import Target, choice_index, strip_reply_fallback
 from bot.adapters.matrix.send import MatrixSender
-from bot.adapters.matrix.state import MatrixState
+from bot.adapters.matrix.state import MatrixStore
 from bot.config import MatrixConfig
-from bot.core.engine import PREFIXES
+from bot.core.clock import Clock
+from bot.core.engine import PREFIXES, Engine
 from bot.core.outbox import PostError
 from bot.core.refs import Caller, Place
 from bot.core.replies import Reply
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -67,24 +65,29 @@ class MatrixAdapter:
     platform = PLATFORM
 
     def __init__(
-        self, app: App, config: MatrixConfig, creds: Credentials, base_dir: Path | None = None
+        self,
+        engine: Engine,
+        state: MatrixStore,
+        clock: Clock,
+        config: MatrixConfig,
+        creds: Credentials,
+        base_dir: Path | None = None,
     ) -> None:
         check_config(config)
         # nio logs every event at INFO; keep its warnings only, unless set otherwise.
         nio_log = logging.getLogger("nio")
         if nio_log.level == logging.NOTSET:
             nio_log.setLevel(logging.WARNING)
-        self.app = app
-        self.engine = app.engine
+        self.engine = engine
+        self.clock = clock
         self.config = config
         self.creds = creds
         store = Path(config.store_dir)
         self.store_dir = store if store.is_absolute() else (base_dir or Path.cwd()) / store
         self.client = make_client(config, self.store_dir)
         self.me = config.user_id
-        self.state = MatrixState(app.db, self.me)
-        app.member_data.append(self.state)  # privacy show/delete cover the reactions kept
-        self.sender = MatrixSender(self.client, self.state, app.clock)
+        self.state = state
+        self.sender = MatrixSender(self.client, self.state, clock)
         self.powers = RoomPowers(self._load_power_state, config.moderator_power_level)
         # Set once the first sync has come back: rooms are known, posts can go out.
         self._connected = asyncio.Event()
@@ -110,7 +113,7 @@ class MatrixAdapter:
                 self.failed = str(exc)
                 log.error("matrix: %s", exc)
                 return
-            await self.state.forget_seen_before(self.app.clock.now() - SEEN_KEPT)
+            await self.state.forget_seen_before(self.clock.now() - SEEN_KEPT)
             await self._sync_loop()
         finally:
             self.ready.clear()
@@ -147,7 +150,7 @@ class MatrixAdapter:
             await self.state.save_sync_token(token)
             syncs += 1
             if syncs % PRUNE_EVERY == 0:
-                await self.state.forget_seen_before(self.app.clock.now() - SEEN_KEPT)
+                await self.state.forget_seen_before(self.clock.now() - SEEN_KEPT)
             if first:
                 first = False
                 await self._join_configured_rooms()
@@ -266,7 +269,7 @@ class MatrixAdapter:
         kind = src.get("type")
         if kind not in ("m.room.message", "m.reaction", "m.room.redaction"):
             return
-        if not await self.state.first_sight(event_id, self.app.clock.now()):
+        if not await self.state.first_sight(event_id, self.clock.now()):
             return
         content = src.get("content") or {}
         if kind == "m.room.message":

@@ -30,7 +30,7 @@ from bot.adapters.matrix.render import (
     notice_content,
     reaction_content,
 )
-from bot.adapters.matrix.state import MatrixState
+from bot.adapters.matrix.state import MatrixStore
 from bot.core.clock import Clock
 from bot.core.outbox import PostError
 from bot.core.replies import Attachment, Reply
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 
 class MatrixSender:
-    def __init__(self, client: AsyncClient, state: MatrixState, clock: Clock) -> None:
+    def __init__(self, client: AsyncClient, state: MatrixStore, clock: Clock) -> None:
         self.client = client
         self.state = state
         self.clock = clock
@@ -91,8 +91,7 @@ class MatrixSender:
     async def direct_room(self, user_id: str) -> str:
         """The bot's direct room with a member: the one kept, or a new one (unencrypted,
         so the member can read what was sent before they accept the invite)."""
-        key = self.state.direct_key(user_id)
-        kept = await self.state.settings.get(key)
+        kept = await self.state.direct_room(user_id)
         room = self.client.rooms.get(kept) if kept is not None else None
         if kept is not None and room is not None:
             members = set(room.users) | set(room.invited_users)
@@ -109,7 +108,7 @@ class MatrixSender:
         room_id = str(resp.room_id)
         # Known to nio before the next sync brings it, so messages can go at once.
         self.client.rooms.setdefault(room_id, MatrixRoom(room_id, self.client.user_id))
-        await self.state.settings.set(key, room_id)
+        await self.state.save_direct_room(user_id, room_id)
         return room_id
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, Args, CommandSet, UserError
-from bot.core.engine import CommandContext
 from bot.core.replies import Field, Reply
-from bot.features.daily.schedule import closest_timezones, find_timezone, format_time, parse_time
+from bot.core.timeofday import format_time, parse_time
+from bot.features.daily.schedule import closest_timezones, find_timezone
 from bot.features.daily.scheduler import DailyScheduler
 from bot.features.daily.service import DailyService, describe_chapter, from_epoch
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 
 def as_time(raw: str) -> str:
@@ -161,46 +158,3 @@ def daily_commands(service: DailyService, scheduler: DailyScheduler) -> CommandS
         return await service.post_now(ctx.place, ctx.caller.user_id)
 
     return cs
-
-
-class DailyFeature:
-    """The daily quotes of one app: the service, its loop and their start and stop."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.service = DailyService(
-            db=app.db,
-            store=app.store,
-            outbox=app.engine.outbox,
-            clock=app.clock,
-            rng=app.rng,
-            config=app.config.daily,
-            default_timezone=app.config.timezone,
-            current_chapter=lambda place: app.current_chapter(place),
-        )
-        self.scheduler = DailyScheduler(self.service, app.clock)
-
-    async def start(self) -> None:
-        await self.service.repo()
-        self.scheduler.start(self.app.supervisor)
-
-    async def stop(self) -> None:
-        # The supervisor has cancelled the loop by now (App.stop stops it before the hooks).
-        await self.service.close()
-
-
-def install_daily(app: App) -> DailyFeature:
-    feature = DailyFeature(app)
-    app.engine.table.extend(daily_commands(feature.service, feature.scheduler).commands)
-    app.on_start.append(feature.start)
-    app.on_stop.append(feature.stop)
-    return feature
-
-
-def daily_feature(app: App) -> DailyFeature:
-    """The daily feature installed on `app` (tests and benchmarks reach its loop this way)."""
-    for hook in app.on_start:
-        owner = getattr(hook, "__self__", None)
-        if isinstance(owner, DailyFeature):
-            return owner
-    raise LookupError("install_daily(app) was not called")

@@ -14,9 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.core.refs import Place
+from bot.storage.db import Database, Row
 
 # Rows claimed per transaction: bounds how long the write lock is held.
 CLAIM_CHUNK = 500
@@ -63,7 +62,7 @@ class DailyRow:
     last_error_at: int | None
 
     @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> DailyRow:
+    def from_row(cls, row: Row) -> DailyRow:
         return cls(
             place_key=row["place_key"],
             place=Place(row["platform"], row["group_id"], row["channel_id"], row["thread_id"]),
@@ -119,14 +118,11 @@ class Outcome:
 
 
 class DailyRepo:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, key: str) -> DailyRow | None:
-        async with self.db.execute(
-            "SELECT * FROM daily_schedules WHERE place_key = ?", (key,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchrow("SELECT * FROM daily_schedules WHERE place_key = ?", (key,))
         return DailyRow.from_row(row) if row else None
 
     async def save(
@@ -175,28 +171,26 @@ class DailyRepo:
         )
 
     async def turn_off(self, key: str, now: int, user: str) -> bool:
-        cur = await self.db.execute(
+        count = await self.db.execute(
             "UPDATE daily_schedules SET enabled = 0, next_due = NULL, next_date = NULL,"
             " version = version + 1, updated_by = ?, updated_at = ?"
             " WHERE place_key = ? AND enabled = 1",
             (user, now, key),
         )
-        return cur.rowcount == 1
+        return count == 1
 
     async def next_due(self) -> int | None:
-        async with self.db.execute(
+        row = await self.db.fetchrow(
             "SELECT MIN(next_due) FROM daily_schedules WHERE next_due IS NOT NULL"
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row and row[0] is not None else None
 
     async def due(self, now: int) -> list[DailyRow]:
-        async with self.db.execute(
+        rows = await self.db.fetch(
             "SELECT * FROM daily_schedules WHERE next_due IS NOT NULL AND next_due <= ?"
             " ORDER BY next_due, place_key",
             (now,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [DailyRow.from_row(r) for r in rows]
 
     async def claim(self, plans: Sequence[Plan], now: int) -> list[Plan]:
@@ -213,8 +207,7 @@ class DailyRepo:
     async def _claim_chunk(self, plans: Sequence[Plan], now: int) -> list[Plan]:
         keys = [p.place_key for p in plans]
         dates = sorted({p.local_date for p in plans})
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self.db.transaction():
             # Under the write lock nothing changes between these reads and the writes.
             versions = dict(
                 await self._pairs(
@@ -267,10 +260,6 @@ class DailyRepo:
                 " WHERE place_key = ?",
                 [(p.next_due, p.next_date, p.place_key) for p in taken],
             )
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
         return mine
 
     async def _pairs(
@@ -280,25 +269,23 @@ class DailyRepo:
         if not keys:
             return []
         text = sql.format(keys=_marks(len(keys)), dates=_marks(len(dates)))
-        async with self.db.execute(text, [*keys, *dates]) as cur:
-            return [(r[0], r[1]) for r in await cur.fetchall()]
+        return [(r[0], r[1]) for r in await self.db.fetch(text, [*keys, *dates])]
 
     async def take_quote(self, row: DailyRow, quote_id: str, seen: frozenset[str]) -> bool:
         """Move a channel's cycle on by one quote (for `daily now`); False if the row changed."""
-        cur = await self.db.execute(
+        count = await self.db.execute(
             "UPDATE daily_schedules SET seen = ?, last_quote_id = ?, version = version + 1"
             " WHERE place_key = ? AND version = ?",
             (_seen(seen), quote_id, row.place_key, row.version),
         )
-        return cur.rowcount == 1
+        return count == 1
 
     async def record(self, outcomes: Iterable[Outcome]) -> None:
         """Store how claimed posts went: the last post, or the last failure."""
         done = list(outcomes)
         if not done:
             return
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self.db.transaction():
             await self.db.executemany(
                 "UPDATE daily_schedules SET last_post_at = ? WHERE place_key = ?",
                 [(o.at, o.place_key) for o in done if o.error is None],
@@ -315,19 +302,17 @@ class DailyRepo:
                     if o.local_date is not None
                 ],
             )
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
 
     async def posts(self, key: str) -> list[dict[str, Any]]:
         """The days claimed for a channel, oldest first (for status and tests)."""
-        async with self.db.execute(
-            "SELECT local_date, status, quote_id, at FROM daily_posts"
-            " WHERE place_key = ? ORDER BY local_date",
-            (key,),
-        ) as cur:
-            return [dict(r) for r in await cur.fetchall()]
+        return [
+            dict(r)
+            for r in await self.db.fetch(
+                "SELECT local_date, status, quote_id, at FROM daily_posts"
+                " WHERE place_key = ? ORDER BY local_date",
+                (key,),
+            )
+        ]
 
 
 def _marks(count: int) -> str:

@@ -15,7 +15,6 @@ Nothing here does I/O or reads the clock; randomness is injected.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,9 +23,10 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
+from bot.core.timeofday import parse_time
+
 # A gap longer than this does not exist in the tz database (Samoa skipped one whole day).
 _MAX_GAP_MINUTES = 48 * 60
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -47,21 +47,6 @@ class Run:
 
     local_date: date
     at: datetime
-
-
-def parse_time(raw: str) -> time:
-    """'09:00' -> 09:00. Raises ValueError("expected ...") for anything else."""
-    match = _TIME.match(raw.strip())
-    if not match:
-        raise ValueError("expected a 24-hour time HH:MM, like 09:00 or 18:30")
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        raise ValueError("expected a 24-hour time HH:MM with hours 00-23 and minutes 00-59")
-    return time(hour, minute)
-
-
-def format_time(at: time) -> str:
-    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 def _exists(wall: datetime, zone: ZoneInfo) -> bool:

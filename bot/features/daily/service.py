@@ -16,16 +16,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.config import DailyConfig
 from bot.content.library import ContentStore
 from bot.content.model import Book, Chapter, Quote
+from bot.core.chapters import CurrentChapter
 from bot.core.clock import Clock
 from bot.core.commands import UserError
 from bot.core.outbox import Outbox, PostError
 from bot.core.refs import Place
 from bot.core.replies import Field, Reply
+from bot.core.timeofday import parse_time
 from bot.features.daily.repo import (
     DailyRepo,
     DailyRow,
@@ -34,9 +34,8 @@ from bot.features.daily.repo import (
     Settings,
     place_key,
 )
-from bot.features.daily.schedule import Run, Schedule, last_run, next_run, parse_time, pick_quote
-from bot.features.reading.commands import CurrentChapter
-from bot.storage.db import connect_again
+from bot.features.daily.schedule import Run, Schedule, last_run, next_run, pick_quote
+from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ class Status:
 class DailyService:
     def __init__(
         self,
-        db: aiosqlite.Connection,
+        db: Database,
         store: ContentStore,
         outbox: Outbox,
         clock: Clock,
@@ -73,7 +72,7 @@ class DailyService:
         default_timezone: str,
         current_chapter: CurrentChapter,
     ) -> None:
-        self.app_db = db
+        self._repo = DailyRepo(db)
         self.store = store
         self.outbox = outbox
         self.clock = clock
@@ -81,24 +80,14 @@ class DailyService:
         self.config = config
         self.default_timezone = default_timezone
         self.current_chapter = current_chapter
-        self._own: aiosqlite.Connection | None = None
-        self._repo: DailyRepo | None = None
-        self._opening = asyncio.Lock()
 
     # -- connection ---------------------------------------------------------------------
 
     async def repo(self) -> DailyRepo:
-        async with self._opening:
-            if self._repo is None:
-                self._own = await connect_again(self.app_db)
-                self._repo = DailyRepo(self._own or self.app_db)
-            return self._repo
+        return self._repo
 
     async def close(self) -> None:
-        if self._own is not None:
-            await self._own.close()
-        self._own = None
-        self._repo = None
+        """Nothing is buffered: every post is claimed and recorded in the database."""
 
     # -- settings -----------------------------------------------------------------------
 

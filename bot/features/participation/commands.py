@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.config import ParticipationConfig
 from bot.content.library import ContentStore
 from bot.core.clock import Clock
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError
-from bot.core.engine import CommandContext
 from bot.core.refs import Place
 from bot.core.replies import Attachment, Field, Reply
 from bot.features.participation.charts import ChartSpec, render_png

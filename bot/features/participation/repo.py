@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import aiosqlite
+from bot.storage.db import Database, Row
 
 COUNTERS = (
     "messages",
@@ -64,7 +64,7 @@ class DailyRow:
         )
 
     @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> DailyRow:
+    def from_row(cls, row: Row) -> DailyRow:
         return cls(
             day=row["day"],
             platform=row["platform"],
@@ -86,7 +86,7 @@ class Plan:
     set_at: str
 
     @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> Plan:
+    def from_row(cls, row: Row) -> Plan:
         return cls(row["platform"], row["group_id"], row["chapter"], row["due"], row["set_at"])
 
 
@@ -97,7 +97,7 @@ class CheckIn:
     day: str
 
     @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> CheckIn:
+    def from_row(cls, row: Row) -> CheckIn:
         return cls(row["user_id"], int(row["chapter"]), row["day"])
 
 
@@ -114,7 +114,7 @@ DAILY_SELECT = (
 
 
 class ParticipationRepo:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     # -- the recorder's batch -------------------------------------------------------------
@@ -126,14 +126,9 @@ class ParticipationRepo:
     ) -> None:
         """Add counts to the daily rows and keep members' latest names, in one transaction."""
         rows = [(*key, *values) for key, values in counts]
-        await self.db.execute("BEGIN")
-        try:
+        async with self.db.transaction():
             await self.db.executemany(UPSERT, rows)
             await self.db.executemany(NAME_UPSERT, list(names))
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
 
     # -- reading the daily rows -----------------------------------------------------------
 
@@ -157,53 +152,56 @@ class ParticipationRepo:
             sql += " AND a.user_id = ?"
             params.append(user_id)
         sql += " ORDER BY a.day, a.user_id, a.channel_id, a.chapter"
-        async with self.db.execute(sql, params) as cur:
-            return [DailyRow.from_row(r) for r in await cur.fetchall()]
+        return [DailyRow.from_row(r) for r in await self.db.fetch(sql, params)]
 
     async def first_day(self, platform: str, group_id: str) -> str | None:
-        async with self.db.execute(
+        row = await self.db.fetchrow(
             "SELECT MIN(day) FROM activity_daily WHERE platform = ? AND group_id = ?",
             (platform, group_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return str(row[0]) if row and row[0] is not None else None
 
     async def members(self, platform: str, group_id: str) -> list[Participant]:
         """Members with activity or check-ins kept in a group, with their latest names."""
-        async with self.db.execute(
-            "SELECT u.user_id, COALESCE(p.display_name, u.user_id) AS display_name FROM ("
-            "SELECT user_id FROM activity_daily WHERE platform = ? AND group_id = ? "
-            "UNION SELECT user_id FROM reading_checkins WHERE platform = ? AND group_id = ?"
-            ") u LEFT JOIN participants p ON p.platform = ? AND p.user_id = u.user_id",
-            (platform, group_id, platform, group_id, platform),
-        ) as cur:
-            return [Participant(r["user_id"], r["display_name"]) for r in await cur.fetchall()]
+        return [
+            Participant(r["user_id"], r["display_name"])
+            for r in await self.db.fetch(
+                "SELECT u.user_id, COALESCE(p.display_name, u.user_id) AS display_name FROM ("
+                "SELECT user_id FROM activity_daily WHERE platform = ? AND group_id = ? "
+                "UNION SELECT user_id FROM reading_checkins WHERE platform = ? AND group_id = ?"
+                ") u LEFT JOIN participants p ON p.platform = ? AND p.user_id = u.user_id",
+                (platform, group_id, platform, group_id, platform),
+            )
+        ]
 
     async def delete_before(self, day: str) -> int:
-        cur = await self.db.execute("DELETE FROM activity_daily WHERE day < ?", (day,))
-        return cur.rowcount
+        count = await self.db.execute("DELETE FROM activity_daily WHERE day < ?", (day,))
+        return count
 
     # -- one member's data (privacy) --------------------------------------------------------
 
     async def kept_about(self, platform: str, user_id: str) -> dict[str, object]:
         """What is kept about a member on a platform, for `privacy show`."""
-        async with self.db.execute(
+        found = await self.db.fetchrow(
             "SELECT COUNT(*), MIN(day), MAX(day), COUNT(DISTINCT group_id) FROM activity_daily "
             "WHERE platform = ? AND user_id = ?",
             (platform, user_id),
-        ) as cur:
-            rows, first, last, groups = await cur.fetchone() or (0, None, None, 0)
-        async with self.db.execute(
+        )
+        rows, first, last, groups = (
+            (found[0], found[1], found[2], found[3]) if found else (0, None, None, 0)
+        )
+        name = await self.db.fetchrow(
             "SELECT display_name FROM participants WHERE platform = ? AND user_id = ?",
             (platform, user_id),
-        ) as cur:
-            name = await cur.fetchone()
-        async with self.db.execute(
-            "SELECT chapter FROM reading_checkins WHERE platform = ? AND user_id = ? "
-            "ORDER BY chapter",
-            (platform, user_id),
-        ) as cur:
-            chapters = [int(r[0]) for r in await cur.fetchall()]
+        )
+        chapters = [
+            int(r[0])
+            for r in await self.db.fetch(
+                "SELECT chapter FROM reading_checkins WHERE platform = ? AND user_id = ? "
+                "ORDER BY chapter",
+                (platform, user_id),
+            )
+        ]
         return {
             "daily_rows": int(rows),
             "first_day": first,
@@ -215,21 +213,18 @@ class ParticipationRepo:
 
     async def delete_member(self, platform: str, user_id: str) -> None:
         """Delete everything kept about a member except an opt-out, in one transaction."""
-        await self.db.execute("BEGIN")
-        try:
+        async with self.db.transaction():
             for table in ("activity_daily", "reading_checkins", "participants"):
                 await self.db.execute(
                     f"DELETE FROM {table} WHERE platform = ? AND user_id = ?",  # noqa: S608 (fixed table names)
                     (platform, user_id),
                 )
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
 
     async def opt_outs(self) -> set[tuple[str, str]]:
-        async with self.db.execute("SELECT platform, user_id FROM participation_optouts") as cur:
-            return {(r[0], r[1]) for r in await cur.fetchall()}
+        return {
+            (r[0], r[1])
+            for r in await self.db.fetch("SELECT platform, user_id FROM participation_optouts")
+        }
 
     async def opt_out(self, platform: str, user_id: str, since: str) -> None:
         await self.db.execute(
@@ -239,11 +234,11 @@ class ParticipationRepo:
         )
 
     async def opt_in(self, platform: str, user_id: str) -> bool:
-        cur = await self.db.execute(
+        count = await self.db.execute(
             "DELETE FROM participation_optouts WHERE platform = ? AND user_id = ?",
             (platform, user_id),
         )
-        return cur.rowcount > 0
+        return count > 0
 
     # -- reading plans and check-ins ----------------------------------------------------
 
@@ -258,29 +253,32 @@ class ParticipationRepo:
 
     async def current_plans(self) -> list[Plan]:
         """The latest plan of every group."""
-        async with self.db.execute(
-            "SELECT r.* FROM reading_plans r WHERE r.id = (SELECT MAX(id) FROM reading_plans q "
-            "WHERE q.platform = r.platform AND q.group_id = r.group_id)"
-        ) as cur:
-            return [Plan.from_row(r) for r in await cur.fetchall()]
+        return [
+            Plan.from_row(r)
+            for r in await self.db.fetch(
+                "SELECT r.* FROM reading_plans r WHERE r.id = (SELECT MAX(id) FROM reading_plans q "
+                "WHERE q.platform = r.platform AND q.group_id = r.group_id)"
+            )
+        ]
 
     async def plan_history(self, platform: str, group_id: str) -> list[Plan]:
-        async with self.db.execute(
-            "SELECT * FROM reading_plans WHERE platform = ? AND group_id = ? ORDER BY id",
-            (platform, group_id),
-        ) as cur:
-            return [Plan.from_row(r) for r in await cur.fetchall()]
+        return [
+            Plan.from_row(r)
+            for r in await self.db.fetch(
+                "SELECT * FROM reading_plans WHERE platform = ? AND group_id = ? ORDER BY id",
+                (platform, group_id),
+            )
+        ]
 
     async def check_in(
         self, platform: str, group_id: str, user_id: str, chapter: int, day: str, at: str
     ) -> CheckIn | None:
         """Record a check-in; returns the earlier one instead when there was one."""
-        async with self.db.execute(
+        row = await self.db.fetchrow(
             "SELECT user_id, chapter, day FROM reading_checkins "
             "WHERE platform = ? AND group_id = ? AND user_id = ? AND chapter = ?",
             (platform, group_id, user_id, chapter),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is not None:
             return CheckIn.from_row(row)
         await self.db.execute(
@@ -300,5 +298,6 @@ class ParticipationRepo:
         if user_id is not None:
             sql += " AND user_id = ?"
             params.append(user_id)
-        async with self.db.execute(sql + " ORDER BY day, chapter", params) as cur:
-            return [CheckIn.from_row(r) for r in await cur.fetchall()]
+        return [
+            CheckIn.from_row(r) for r in await self.db.fetch(sql + " ORDER BY day, chapter", params)
+        ]

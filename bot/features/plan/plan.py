@@ -10,13 +10,12 @@ from zoneinfo import ZoneInfo
 
 from bot.content.library import ContentStore
 from bot.core.clock import Clock
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, Args, CommandSet, UserError, as_int
-from bot.core.engine import CommandContext
 from bot.core.refs import Caller, Place
 from bot.core.replies import Field, Reply
 from bot.features.participation.repo import ParticipationRepo, Plan
 from bot.features.participation.stats import local_day
-from bot.features.reading.commands import chapter_list
 
 
 def as_date(raw: str) -> date:
@@ -86,7 +85,7 @@ class ReadingPlan:
     def _check_chapter(self, number: int) -> None:
         if self.store.book.chapter(number) is None:
             raise UserError(
-                f"There is no chapter {number}. Chapters: {chapter_list(self.store.book)}."
+                f"There is no chapter {number}. Chapters: {self.store.book.chapter_list()}."
             )
 
     async def set(self, place: Place, chapter: int | None, due: date | None) -> Plan:

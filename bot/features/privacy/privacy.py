@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.clock import Clock
+from bot.core.command_context import CommandContext
 from bot.core.commands import Args, CommandSet
-from bot.core.engine import CommandContext
 from bot.core.member_data import MemberData
 from bot.core.replies import Reply
 from bot.features.participation.recorder import Recorder

@@ -4,17 +4,13 @@ practice answer/stop; and `install_quiz`, which wires them into the app."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError, as_int
-from bot.core.engine import CommandContext
 from bot.core.replies import Reply
 from bot.features.quiz.practice import PracticeSession
 from bot.features.quiz.repo import QuizRepo
 from bot.features.quiz.service import KINDS, QuizService
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 PERIODS = {"week": 7, "month": 30, "year": 365}
 
@@ -206,28 +202,6 @@ def quiz_commands(service: QuizService, repo: QuizRepo) -> CommandSet:
         return PracticeSession.from_json(state).results_reply()
 
     return cs
-
-
-def install_quiz(app: App) -> QuizService:
-    """Wire quizzes into the app: commands, the help note, resuming at start."""
-    repo = QuizRepo(app.db)
-    service = QuizService(
-        app.config.quiz, app.store, repo, app.engine, app.clock, app.rng, app.supervisor
-    )
-    app.engine.table.extend(quiz_commands(service, repo).commands)
-    app.help_notes.append(
-        "Quiz points: 1 point for each right answer. Only your last answer to a question "
-        "counts; you may change it until the question closes."
-    )
-    if app.config.quiz.speed_bonus:
-        app.help_notes.append(
-            "Speed bonus: 1 extra point for a right answer given in the first third of a "
-            "timed question's time (your last answer's time counts)."
-        )
-    app.on_start.append(repo.secure_delete)
-    app.on_start.append(service.resume)
-    app.member_data.append(QuizMemberData(repo))
-    return service
 
 
 class QuizMemberData:

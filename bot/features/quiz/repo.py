@@ -5,15 +5,13 @@ Datetimes are stored as ISO 8601 text in UTC, so they sort and compare as text.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.refs import Place
 from bot.features.quiz.model import TYPED_ANSWER, Answer, QuizSession, items_from_json
+from bot.storage.db import Database, IntegrityError, Row
 
 
 def iso(when: datetime | None) -> str | None:
@@ -39,18 +37,18 @@ class LeaderRow:
 
 
 class QuizRepo:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def create(self, session: QuizSession) -> int | None:
         """Store a new running quiz; None when the channel already has one running."""
         place = session.place
         try:
-            cursor = await self.db.execute(
+            quiz_id = await self.db.fetchval(
                 "INSERT INTO quizzes (platform, group_id, channel_id, thread_id, group_key, "
                 "channel_key, started_by, started_by_name, label, chapter, deck, items, seconds, "
                 "speed_bonus, position, phase, question_at, deadline, started_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     place.platform,
                     place.group_id,
@@ -73,14 +71,9 @@ class QuizRepo:
                     iso(session.started_at),
                 ),
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             return None
-        return cursor.lastrowid
-
-    async def secure_delete(self) -> None:
-        """Have SQLite overwrite what it deletes or replaces (many builds do by default), so
-        a replaced typed answer leaves no trace in free space of the database file."""
-        await self.db.execute("PRAGMA secure_delete = ON")
+        return int(quiz_id)
 
     async def save_state(self, session: QuizSession) -> None:
         """Store where the quiz stands. When it has finished, the typed answers to its
@@ -127,26 +120,22 @@ class QuizRepo:
 
     async def running(self) -> list[QuizSession]:
         """Every quiz not finished, with the answers given so far (to resume after a restart)."""
-        async with self.db.execute(
-            "SELECT * FROM quizzes WHERE phase <> 'finished' ORDER BY id"
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self.db.fetch("SELECT * FROM quizzes WHERE phase <> 'finished' ORDER BY id")
         sessions = []
         for row in rows:
             session = _session(row)
-            async with self.db.execute(
+            for a in await self.db.fetch(
                 "SELECT * FROM quiz_answers WHERE quiz_id = ? ORDER BY question, answered_at",
                 (session.id,),
-            ) as cur:
-                for a in await cur.fetchall():
-                    session.answers.setdefault(int(a["question"]), {})[a["member"]] = Answer(
-                        member=a["member"],
-                        name=a["display_name"],
-                        given=a["given"],
-                        correct=bool(a["correct"]),
-                        points=int(a["points"]),
-                        at=datetime.fromisoformat(a["answered_at"]),
-                    )
+            ):
+                session.answers.setdefault(int(a["question"]), {})[a["member"]] = Answer(
+                    member=a["member"],
+                    name=a["display_name"],
+                    given=a["given"],
+                    correct=bool(a["correct"]),
+                    points=int(a["points"]),
+                    at=datetime.fromisoformat(a["answered_at"]),
+                )
             sessions.append(session)
         return sessions
 
@@ -155,10 +144,8 @@ class QuizRepo:
     ) -> list[LeaderRow]:
         """Finished quizzes of a group: per member games, right answers, answers, points."""
         params = (group_key, chapter, chapter, iso(since), iso(since))
-        async with self.db.execute(_LEADER_TOTALS, params) as cur:
-            totals = await cur.fetchall()
-        async with self.db.execute(_LEADER_NAMES, params) as cur:
-            names = {r[0]: r[1] for r in await cur.fetchall()}
+        totals = await self.db.fetch(_LEADER_TOTALS, params)
+        names = {r[0]: r[1] for r in await self.db.fetch(_LEADER_NAMES, params)}
         rows = [
             LeaderRow(r[0], names.get(r[0], r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
             for r in totals
@@ -169,10 +156,9 @@ class QuizRepo:
     # -- practice ---------------------------------------------------------------------
 
     async def practice(self, member_key: str) -> str | None:
-        async with self.db.execute(
+        row = await self.db.fetchrow(
             "SELECT state FROM quiz_practice WHERE member_key = ?", (member_key,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return str(row[0]) if row else None
 
     async def save_practice(self, member_key: str, state: str, now: datetime) -> None:
@@ -190,8 +176,7 @@ class QuizRepo:
 
     async def member_answers(self, platform: str, user_id: str) -> tuple[int, int]:
         """How many answers and finished quizzes of this member are kept."""
-        async with self.db.execute(_MEMBER_ANSWERS, (user_id, f"{platform}:%")) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchrow(_MEMBER_ANSWERS, (user_id, f"{platform}:%"))
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def forget_member(self, platform: str, user_id: str) -> None:
@@ -232,7 +217,7 @@ def _answer_params(quiz_id: int, question: int, a: Answer) -> tuple[Any, ...]:
     return (quiz_id, question, a.member, a.name, a.given, int(a.correct), a.points, iso(a.at))
 
 
-def _session(row: aiosqlite.Row) -> QuizSession:
+def _session(row: Row) -> QuizSession:
     place = Place(row["platform"], row["group_id"], row["channel_id"], row["thread_id"])
     question_at = from_iso(row["question_at"])
     started_at = from_iso(row["started_at"])

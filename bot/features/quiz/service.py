@@ -17,8 +17,9 @@ from bot.content.library import ContentStore
 from bot.content.model import Chapter, QuizItem
 from bot.core.activity import ActivityKind
 from bot.core.clock import Clock
+from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
-from bot.core.engine import CommandContext, Engine
+from bot.core.engine import Engine
 from bot.core.outbox import PostError
 from bot.core.refs import Caller, Place
 from bot.core.replies import Reply

@@ -4,23 +4,15 @@ and the moderators' reload."""
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
 
 from rapidfuzz import fuzz, process
 
 from bot.content.library import ContentStore
-from bot.content.model import Book, Chapter
+from bot.content.model import Chapter
+from bot.core.chapters import CurrentChapter, no_plan
+from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError, as_int
-from bot.core.engine import CommandContext
-from bot.core.refs import Place
 from bot.core.replies import Field, Reply
-
-# Which chapter a channel is reading (from the reading plan); None when no plan is set.
-CurrentChapter = Callable[[Place], Awaitable[int | None]]
-
-
-async def no_plan(place: Place) -> int | None:
-    return None
 
 
 def chapter_arg(help: str = "chapter number") -> Arg:
@@ -47,7 +39,7 @@ class Reading:
                 return book.chapters[0]
         chapter = book.chapter(number)
         if chapter is None:
-            raise UserError(f"There is no chapter {number}. Chapters: {chapter_list(book)}.")
+            raise UserError(f"There is no chapter {number}. Chapters: {book.chapter_list()}.")
         return chapter
 
     def commands(self) -> CommandSet:
@@ -209,7 +201,3 @@ class Reading:
             )
 
         return cs
-
-
-def chapter_list(book: Book) -> str:
-    return ", ".join(str(n) for n in book.numbers)

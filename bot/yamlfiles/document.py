@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.content.yamlerrors import Loc, child_of, format_loc, problems_from_errors
+from bot.yamlfiles.errors import Loc, child_of, format_loc, problems_from_errors
 
 __all__ = [
     "MAX_BYTES",
