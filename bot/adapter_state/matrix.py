@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 from bot.adapters.matrix.state import Withdrawal
+from bot.core.refs import MemberRef
 from bot.core.replies import ChoiceSet
 from bot.storage.db import Database
 from bot.storage.settings import SettingsRepo
@@ -31,9 +32,10 @@ class SqlMatrixState:
 
     # -- MemberData (privacy show / delete / optout) --------------------------------
 
-    async def describe(self, platform: str, user_id: str) -> str | None:
-        if platform != "matrix":
+    async def describe(self, member: MemberRef) -> str | None:
+        if member.platform != "matrix":
             return None
+        user_id = member.user_id
         row = await self.db.fetchrow(
             "SELECT COUNT(*) FROM matrix_reactions WHERE user_id = ?", (user_id,)
         )
@@ -46,9 +48,10 @@ class SqlMatrixState:
             parts.append("the id of your direct room with the bot")
         return "Matrix: " + " and ".join(parts) + "." if parts else None
 
-    async def forget(self, platform: str, user_id: str) -> None:
-        if platform != "matrix":
+    async def forget(self, member: MemberRef) -> None:
+        if member.platform != "matrix":
             return
+        user_id = member.user_id
         await self.db.execute("DELETE FROM matrix_reactions WHERE user_id = ?", (user_id,))
         await self.db.execute("DELETE FROM settings WHERE key = ?", (self.direct_key(user_id),))
 

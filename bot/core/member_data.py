@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.core.refs import MemberRef
+
 
 class MemberData(Protocol):
-    async def describe(self, platform: str, user_id: str) -> str | None:
+    async def describe(self, member: MemberRef) -> str | None:
         """One line saying what is kept about the member, or None when nothing is."""
         ...
 
-    async def forget(self, platform: str, user_id: str) -> None:
+    async def forget(self, member: MemberRef) -> None:
         """Delete what is kept about the member."""
         ...

@@ -1,8 +1,28 @@
-"""Who is speaking and where: the facts an adapter hands to the core."""
+"""Who is speaking and where: typed references with one key each.
+
+A member is (platform, user); a group is (platform, group); a place is (platform, group,
+channel, thread). Code compares and stores these values, never strings built from them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """A member of a platform (the same person in every group of that platform)."""
+
+    platform: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """A group: a Discord guild, a Matrix room, a console group."""
+
+    platform: str
+    group_id: str
 
 
 @dataclass(frozen=True)
@@ -21,7 +41,7 @@ class Caller:
 
 @dataclass(frozen=True)
 class Place:
-    """A channel of a group (a Discord guild, a Matrix room, the console)."""
+    """A channel of a group, or a thread in that channel."""
 
     platform: str
     group_id: str
@@ -29,9 +49,24 @@ class Place:
     thread_id: str | None = None
 
     @property
+    def group(self) -> GroupRef:
+        return GroupRef(self.platform, self.group_id)
+
+    def member(self, caller: Caller) -> MemberRef:
+        """The caller as a member of this place's platform."""
+        return MemberRef(self.platform, caller.user_id)
+
+    @property
+    def channel(self) -> Place:
+        """The channel itself (the parent, when this place is a thread)."""
+        return Place(self.platform, self.group_id, self.channel_id)
+
+    @property
     def group_key(self) -> str:
+        # TODO(issue 10): stored keys move to typed columns; remove with the last user.
         return f"{self.platform}:{self.group_id}"
 
     @property
     def channel_key(self) -> str:
+        # TODO(issue 10): stored keys move to typed columns; remove with the last user.
         return f"{self.platform}:{self.channel_id}"

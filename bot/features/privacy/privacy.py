@@ -13,6 +13,7 @@ from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
 from bot.core.commands import Args, CommandSet
 from bot.core.member_data import MemberData
+from bot.core.refs import MemberRef
 from bot.core.replies import Reply
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import ParticipationRepo
@@ -49,7 +50,7 @@ class Privacy:
                 await self.repo.opt_out(platform, user_id, self.clock.now().isoformat())
             await self.repo.delete_member(platform, user_id)
         for other in self.others:
-            await other.forget(platform, user_id)
+            await other.forget(MemberRef(platform, user_id))
 
     async def opt_in(self, platform: str, user_id: str) -> bool:
         self.opted_out.discard((platform, user_id))
@@ -125,7 +126,7 @@ class Privacy:
                 else "No check-ins."
             )
             for other in self.others:
-                line = await other.describe(platform, user_id)
+                line = await other.describe(MemberRef(platform, user_id))
                 if line:
                     lines.append(line)
             lines.append("What you write in the channel is never kept.")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError, as_int
+from bot.core.refs import MemberRef
 from bot.core.replies import Reply
 from bot.features.quiz.practice import PracticeSession
 from bot.features.quiz.repo import QuizRepo
@@ -210,8 +211,8 @@ class QuizMemberData:
     def __init__(self, repo: QuizRepo) -> None:
         self.repo = repo
 
-    async def describe(self, platform: str, user_id: str) -> str | None:
-        answers, quizzes = await self.repo.member_answers(platform, user_id)
+    async def describe(self, member: MemberRef) -> str | None:
+        answers, quizzes = await self.repo.member_answers(member.platform, member.user_id)
         if not answers:
             return None
         return (
@@ -221,5 +222,5 @@ class QuizMemberData:
             "while its quiz runs."
         )
 
-    async def forget(self, platform: str, user_id: str) -> None:
-        await self.repo.forget_member(platform, user_id)
+    async def forget(self, member: MemberRef) -> None:
+        await self.repo.forget_member(member.platform, member.user_id)
