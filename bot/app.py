@@ -37,6 +37,9 @@ from bot.yamlfiles.document import ProblemsError
 
 log = logging.getLogger(__name__)
 
+# The platforms adapters serve (the names config uses in "platform:user" moderator ids).
+PLATFORMS = ("console", "discord", "matrix")
+
 F = TypeVar("F")
 
 
@@ -140,7 +143,7 @@ async def build_app(
     engine = Engine(
         CommandTable(),
         clock,
-        ModeratorPolicy(frozenset(config.moderators.users), frozenset(config.moderators.roles)),
+        ModeratorPolicy.from_names(config.moderators.users, config.moderators.roles, PLATFORMS),
     )
     engine.hold()  # until app.start() has resumed quizzes and schedules
     supervisor = Supervisor()

@@ -159,7 +159,7 @@ async def test_moderator_command_refused_to_member_and_not_run() -> None:
 async def test_config_names_moderators_whatever_the_platform_says() -> None:
     cs = CommandSet()
     cs.command("purge", "moderators only", moderator=True)(echo)
-    policy = ModeratorPolicy(users=frozenset({"test:u1"}), roles=frozenset({"Librarian"}))
+    policy = ModeratorPolicy.from_names(["test:u1"], ["Librarian"], ["test"])
     engine, _ = make_engine(*cs.commands, policy=policy)
     assert "{}" in (await engine.run_line(MEMBER, PLACE, "purge"))[0].text
     other = Caller("u2", "Ola", roles=("Librarian",))
@@ -204,3 +204,16 @@ async def test_group_without_subcommand_lists_its_subcommands() -> None:
     engine, _ = make_engine(START_CMD, Command("quiz next", "next", echo))
     text = (await engine.run_line(MEMBER, PLACE, "quiz"))[0].text
     assert "/quiz needs a subcommand" in text and "/quiz next" in text and "/quiz start" in text
+
+
+def test_config_moderator_names_are_typed_per_platform() -> None:
+    """ "console:alice" moderates only on the console; a Matrix id with its colons names
+    that id on any platform; nothing is matched by building "platform:id" strings."""
+    policy = ModeratorPolicy.from_names(
+        ["console:alice", "@ann:example.org"], [], ["console", "discord", "matrix"]
+    )
+    alice = Caller("alice", "Alice")
+    assert policy.is_moderator(alice, Place("console", "g", "c"))
+    assert not policy.is_moderator(alice, Place("discord", "1", "2"))
+    assert policy.is_moderator(Caller("@ann:example.org", "Ann"), Place("matrix", "!r", "!r"))
+    assert not policy.is_moderator(Caller("@bob:example.org", "Bob"), Place("matrix", "!r", "!r"))

@@ -22,7 +22,7 @@ from bot.core.commands import (
     split_words,
 )
 from bot.core.outbox import Outbox
-from bot.core.refs import Caller, Place
+from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import Reply, error
 from bot.core.suggestions import Suggester, Suggestion
 
@@ -39,13 +39,32 @@ class ModeratorPolicy:
     power level, the console flag), or when config names their user id or a role of theirs.
     """
 
-    users: frozenset[str] = frozenset()
+    members: frozenset[MemberRef] = frozenset()
+    # Ids named without a platform ("@alice:example.org"): they moderate on any platform.
+    any_platform: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_names(
+        cls, users: Iterable[str], roles: Iterable[str], platforms: Iterable[str]
+    ) -> ModeratorPolicy:
+        """Config names: "console:alice" is alice on the console; a name whose part before
+        the first colon is no platform ("@alice:example.org") is an id on any platform."""
+        known = set(platforms)
+        members: set[MemberRef] = set()
+        bare: set[str] = set()
+        for name in users:
+            platform, colon, user_id = name.partition(":")
+            if colon and platform in known and user_id:
+                members.add(MemberRef(platform, user_id))
+            else:
+                bare.add(name)
+        return cls(frozenset(members), frozenset(bare), frozenset(roles))
 
     def is_moderator(self, caller: Caller, place: Place) -> bool:
         if caller.platform_moderator:
             return True
-        if caller.user_id in self.users or f"{place.platform}:{caller.user_id}" in self.users:
+        if place.member(caller) in self.members or caller.user_id in self.any_platform:
             return True
         return bool(self.roles.intersection(caller.roles))
 

@@ -150,7 +150,7 @@ class Sender:
         self.client = client
         self.settings = settings
         self.choice_messages: dict[str, tuple[int, int]] = {}
-        self.forbidden: set[str] = set()
+        self.forbidden: set[Place] = set()
 
     # -- buttons of open questions -------------------------------------------------------
 
@@ -235,8 +235,8 @@ class Sender:
                 if "view" in kwargs:
                     await self.remember(out.choices, channel_id, message.id)
         except discord.Forbidden as exc:
-            if place.channel_key not in self.forbidden:
-                self.forbidden.add(place.channel_key)
+            if place.channel not in self.forbidden:
+                self.forbidden.add(place.channel)
                 log.warning(
                     "discord: no permission to post in channel %s (%s); tell a moderator",
                     channel_id,
@@ -250,6 +250,6 @@ class Sender:
             raise PostError(f"Discord channel {channel_id} was not found.") from None
         except discord.HTTPException as exc:
             raise PostError(f"Discord refused the post: {exc.status} {exc.text}") from None
-        self.forbidden.discard(place.channel_key)
+        self.forbidden.discard(place.channel)
         for choices in closed_choices(replies):
             await self.close(choices)
