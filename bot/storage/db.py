@@ -209,10 +209,11 @@ async def _open(path: str) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         conn.row_factory = aiosqlite.Row
+        # First, so that what follows waits for another process opening the file too.
+        await conn.execute("PRAGMA busy_timeout = 10000")
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 10000")
         # Deleted or replaced values (a typed quiz answer) are overwritten, not left in
         # free pages of the file.
         await conn.execute("PRAGMA secure_delete = ON")
