@@ -11,7 +11,7 @@ from bot.storage.migrate import available, current_version
 
 
 async def test_several_openings_of_one_new_database_at_once_all_succeed(tmp_path: Path) -> None:
-    for attempt in range(5):
+    for attempt in range(10):
         path = tmp_path / f"new-{attempt}.sqlite3"
         opened = await asyncio.gather(*(connect(path) for _ in range(4)))
         try:
