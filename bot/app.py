@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.adapter_state.matrix import SqlMatrixState
 from bot.config import Config
 from bot.config_check import content_problems
-from bot.content.library import ContentStore
+from bot.content.library import ContentStore, load_checked
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
 from bot.core.engine import Engine, ModeratorPolicy
@@ -25,6 +25,7 @@ from bot.core.keyvalue import KeyValueStore
 from bot.core.member_data import MemberData
 from bot.core.refs import Place
 from bot.core.supervisor import Supervisor
+from bot.features.books.feature import BooksFeature
 from bot.features.daily.feature import DailyFeature, timezone_suggestions
 from bot.features.help.commands import HelpFeature
 from bot.features.participation.feature import ParticipationFeature
@@ -132,9 +133,12 @@ async def build_app(
     base = base_dir or Path.cwd()
     clock = clock or SystemClock()
     rng = rng or random.Random(config.seed)
-    store = ContentStore.load(base / config.content, config.book)
-    if problems := content_problems(config, store.library):  # e.g. daily.default_chapter
+    # Every book of the library, then the config against it (`book`, daily.default_chapter),
+    # each problem naming its key in the config.
+    library = load_checked(base / config.content)
+    if problems := content_problems(config, library):
         raise ProblemsError(problems)
+    store = ContentStore(base / config.content, library, config.book)
     db = await connect(base / config.database)
     engine = Engine(
         CommandTable(),
@@ -160,6 +164,7 @@ async def build_app(
     for feature in (
         participation,
         HelpFeature(),
+        BooksFeature(store, db),  # sets store.choice: the book each group reads
         ReadingFeature(store, rng, current_chapter),
         QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor),
         DailyFeature(
@@ -177,7 +182,10 @@ async def build_app(
         app.register(feature)
     reading = app.feature("reading", ReadingFeature)
     engine.suggesters.update(
-        chapter=reading.chapters, term=reading.terms, timezone=timezone_suggestions
+        book=app.feature("books", BooksFeature).suggest,
+        chapter=reading.chapters,
+        term=reading.terms,
+        timezone=timezone_suggestions,
     )
     return app
 

@@ -165,7 +165,8 @@ class MatrixConfig(Section):
 class Config(Section):
     database: str = "var/kruzhok.sqlite3"
     content: str = "content"
-    book: str | None = None  # id of the book to use; the first one when not set
+    # Id of the default book, for groups that have not chosen one; the first when not set.
+    book: str | None = None
     timezone: str = "UTC"
     adapters: list[Literal["console", "discord", "matrix"]] = ["console"]
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

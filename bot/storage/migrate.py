@@ -65,6 +65,11 @@ async def migrate(db: Database, folder: Path | None = None) -> int:
         if migration.version <= version:
             continue
         async with db.transaction():
+            # Read again under the write lock: another process starting on the same new
+            # database at the same moment may have applied it since.
+            version = await current_version(db)
+            if migration.version <= version:
+                continue
             for statement in split_statements(migration.sql):
                 await db.execute(statement)
             await db.execute(f"PRAGMA user_version = {migration.version:d}")
