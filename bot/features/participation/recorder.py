@@ -8,10 +8,14 @@ display name are kept, never what anyone wrote.
 
 The database is the truth about who opted out and what each group reads, and another
 process may change either. Each write reads both again inside its own transaction: the
-opt-outs (a member who opted out anywhere is dropped from the batch) and the book and
-plan chapter of every group in the batch (the counts are written under them). Between
-writes, a member who opted out is dropped at the door from memory, and `forget()`
-removes what the buffer already holds about them.
+opt-outs (a member who opted out anywhere is left out of the batch) and the book and
+plan chapter of every group in the batch (the counts are written under them, so a plan
+changed elsewhere counts from the next write; this process's `plan set` writes the
+buffer first). Between writes, a member who opted out is dropped at the door, from the
+list in memory, and `forget()` removes what the buffer already holds about them. The
+list is read again at every tick, even with nothing to write, so an opt-in made through
+another process opens the door here within `flush_seconds` (events in that window are
+not counted: privacy errs that way).
 """
 
 from __future__ import annotations
@@ -200,16 +204,16 @@ class Recorder:
             self.written_at = self.clock.now()
             if not self._counts and not self._names:
                 self._pending = 0
+                # Nothing to write, but an opt-in made elsewhere must open the door here
+                # within one interval even while the member is all that speaks.
+                await self._refresh_opt_outs()
                 return 0
             counts, names = self._counts, self._names
             self._counts, self._names, self._pending = {}, {}, 0
             self._full.clear()
             try:
                 async with self.repo.transaction():
-                    if await self.opt_outs.refresh():
-                        # Someone opted out or in elsewhere: their rows and name may be gone,
-                        # so every name is written again with its member's next event.
-                        self._written_names.clear()
+                    await self._refresh_opt_outs()
                     rows = await self._rows(counts)
                     named = {m: n for m, n in names.items() if not self.opt_outs.is_opted_out(m)}
                     await self.repo.write_batch(rows, named)
@@ -218,6 +222,12 @@ class Recorder:
                 raise
             self._written_names.update(named)
             return len(rows)
+
+    async def _refresh_opt_outs(self) -> None:
+        if await self.opt_outs.refresh():
+            # Someone opted out or in elsewhere: their name may be gone from the database,
+            # so every name is written again with its member's next event.
+            self._written_names.clear()
 
     async def _rows(self, counts: Mapping[BufferKey, Entry]) -> list[tuple[DailyKey, list[int]]]:
         """The batch's daily rows: opted-out members left out, each group's book and chapter
