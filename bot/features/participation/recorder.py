@@ -75,16 +75,12 @@ class BufferKey(NamedTuple):
     channel_id: str
     user_id: str
 
+    @property
+    def member(self) -> MemberRef:
+        return MemberRef(self.platform, self.user_id)
 
-class Entry:
-    """A buffered count: the member (made once per key) and the name they last showed."""
 
-    __slots__ = ("counts", "member", "name")
-
-    def __init__(self, member: MemberRef) -> None:
-        self.member = member
-        self.counts = [0] * WIDTH
-        self.name: str | None = None
+NO_NAMES: dict[str, str] = {}
 
 
 class OptOuts(Protocol):
@@ -135,10 +131,12 @@ class Recorder:
         self.reading_of = reading_of
         self.opt_outs: OptOuts = opt_outs or NoOptOuts()
         self.days = DayCache(tz)
-        self._counts: dict[BufferKey, Entry] = {}
-        self._names: dict[MemberRef, str] = {}
+        self._counts: dict[BufferKey, list[int]] = {}
+        # Names by platform, then user id: plain strings, as they are asked at every event
+        # (and a dict of strings costs the garbage collector nothing).
+        self._names: dict[str, dict[str, str]] = {}
         # Names already in the database: a member's name is written again only when it changes.
-        self._written_names: dict[MemberRef, str] = {}
+        self._written_names: dict[str, dict[str, str]] = {}
         self._pending = 0
         self._full = asyncio.Event()
         # Held while the recorder writes, and by anything that deletes participation rows,
@@ -164,19 +162,17 @@ class Recorder:
             place.channel_id,
             activity.user_id,
         )
-        entry = self._counts.get(key)
-        if entry is None:
-            # The door: an opted-out member gets no entry. An entry taken before an opt-out
+        counts = self._counts.get(key)
+        if counts is None:
+            # The door: an opted-out member gets no count. A count taken before an opt-out
             # is dropped by forget() (this process) or left out by the next write (another).
-            member = MemberRef(place.platform, activity.user_id)
-            if self.opt_outs.is_opted_out(member):
+            if self.opt_outs.is_opted_out(MemberRef(place.platform, activity.user_id)):
                 return
-            entry = self._counts[key] = Entry(member)
-        entry.counts[index] += 1
-        if entry.name != activity.display_name:
-            entry.name = activity.display_name
-            if self._written_names.get(entry.member) != entry.name:
-                self._names[entry.member] = entry.name
+            counts = self._counts[key] = [0] * WIDTH
+        counts[index] += 1
+        name = activity.display_name
+        if self._written_names.get(place.platform, NO_NAMES).get(activity.user_id) != name:
+            self._names.setdefault(place.platform, {})[activity.user_id] = name
         self._pending += 1
         if self._pending >= self.flush_every:
             self._full.set()
@@ -188,10 +184,10 @@ class Recorder:
 
     def forget(self, member: MemberRef) -> None:
         """Drop what the buffer holds about a member (before it is written)."""
-        for key in [k for k, e in self._counts.items() if e.member == member]:
+        for key in [k for k in self._counts if k.member == member]:
             del self._counts[key]
-        self._names.pop(member, None)
-        self._written_names.pop(member, None)
+        self._names.get(member.platform, {}).pop(member.user_id, None)
+        self._written_names.get(member.platform, {}).pop(member.user_id, None)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -215,12 +211,18 @@ class Recorder:
                 async with self.repo.transaction():
                     await self._refresh_opt_outs()
                     rows = await self._rows(counts)
-                    named = {m: n for m, n in names.items() if not self.opt_outs.is_opted_out(m)}
+                    named = {
+                        member: name
+                        for platform, by_id in names.items()
+                        for user_id, name in by_id.items()
+                        if not self.opt_outs.is_opted_out(member := MemberRef(platform, user_id))
+                    }
                     await self.repo.write_batch(rows, named)
             except BaseException:
                 self._put_back(counts, names)
                 raise
-            self._written_names.update(named)
+            for member, name in named.items():
+                self._written_names.setdefault(member.platform, {})[member.user_id] = name
             return len(rows)
 
     async def _refresh_opt_outs(self) -> None:
@@ -229,14 +231,16 @@ class Recorder:
             # so every name is written again with its member's next event.
             self._written_names.clear()
 
-    async def _rows(self, counts: Mapping[BufferKey, Entry]) -> list[tuple[DailyKey, list[int]]]:
+    async def _rows(
+        self, counts: Mapping[BufferKey, list[int]]
+    ) -> list[tuple[DailyKey, list[int]]]:
         """The batch's daily rows: opted-out members left out, each group's book and chapter
         read now."""
         # Per platform, per group id: asked once per group and write.
         readings: dict[str, dict[str, Reading]] = {}
         rows = []
-        for key, entry in counts.items():
-            if self.opt_outs.is_opted_out(entry.member):
+        for key, values in counts.items():
+            if self.opt_outs.is_opted_out(key.member):
                 continue
             groups = readings.setdefault(key.platform, {})
             reading = groups.get(key.group_id)
@@ -252,20 +256,23 @@ class Recorder:
                 reading.book_id,
                 reading.chapter or 0,
             )
-            rows.append((daily, entry.counts))
+            rows.append((daily, values))
         return rows
 
-    def _put_back(self, counts: dict[BufferKey, Entry], names: dict[MemberRef, str]) -> None:
-        for key, entry in counts.items():
-            if self.opt_outs.is_opted_out(entry.member):
+    def _put_back(
+        self, counts: dict[BufferKey, list[int]], names: dict[str, dict[str, str]]
+    ) -> None:
+        for key, values in counts.items():
+            if self.opt_outs.is_opted_out(key.member):
                 continue
-            mine = self._counts.setdefault(key, Entry(entry.member))
-            for i, v in enumerate(entry.counts):
-                mine.counts[i] += v
-            self._pending += sum(entry.counts)
-        for member, name in names.items():
-            if not self.opt_outs.is_opted_out(member):
-                self._names.setdefault(member, name)
+            mine = self._counts.setdefault(key, [0] * WIDTH)
+            for i, v in enumerate(values):
+                mine[i] += v
+            self._pending += sum(values)
+        for platform, by_id in names.items():
+            for user_id, name in by_id.items():
+                if not self.opt_outs.is_opted_out(MemberRef(platform, user_id)):
+                    self._names.setdefault(platform, {}).setdefault(user_id, name)
 
     async def run(self) -> None:
         """Write the buffer when it fills up or the interval has passed; forever."""
