@@ -37,6 +37,7 @@ from bot.storage.db import Database, IntegrityError
 log = logging.getLogger(__name__)
 
 ACK = frozenset({"ack"})
+CLOSED_ALREADY = "quiz %d question %d: closed already (by another process or a moderator)"
 TIME_IS_UP = "Time is up. A moderator moves on with `quiz next`."
 
 
@@ -256,11 +257,11 @@ class QuizService:
                     session is None
                     or session.phase is not Phase.OPEN
                     or session.position != position
-                    or session.deadline is None
-                    or now < session.deadline
                 ):
-                    log.debug("quiz %d question %d: not due or closed already", quiz_id, position)
+                    log.info(CLOSED_ALREADY, quiz_id, position + 1)
                     return False
+                if session.deadline is None or now < session.deadline:
+                    return False  # not due (yet): the deadline moved or the clock is behind
                 await self.repo.load_answers(session)
                 reveal, right = await self._close(session, now)
                 replies = [reveal]
@@ -271,7 +272,7 @@ class QuizService:
                     replies[0] = with_footer(reveal, TIME_IS_UP)
                 await self._save(session, position, Phase.OPEN)
         except (IntegrityError, LostRace):
-            log.info("quiz %d question %d: closed by another process", quiz_id, position + 1)
+            log.info(CLOSED_ALREADY, quiz_id, position + 1)
             return False
         self._after_close(session, right)
         try:

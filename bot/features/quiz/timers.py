@@ -75,8 +75,13 @@ class QuizTimers:
         self.supervisor.spawn("quiz-sweeper", self._sweep_forever())
 
     async def _sweep_forever(self) -> None:
+        every = timedelta(seconds=self.sweep_seconds)
+        due = self.clock.now() + every
         while True:
-            await self.clock.sleep_until(self.clock.now() + timedelta(seconds=self.sweep_seconds))
+            await self.clock.sleep_until(due)
+            # The next sweep is counted from this wake-up, not from the end of this sweep:
+            # time that passes while it runs is not skipped.
+            due = self.clock.now() + every
             try:
                 await self.sweep()
             except Exception:
