@@ -169,9 +169,8 @@ def _writes(sql: str) -> bool:
 
 
 async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
-    try:
-        async with conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+    try:  # one trip to the connection's thread, not three (execute, fetch, close)
+        return list(await conn.execute_fetchall(sql, tuple(params)))
     except sqlite3.IntegrityError as exc:
         raise IntegrityError(str(exc)) from exc
 
