@@ -8,13 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from tests.library_support import (
-    BAKERS,
-    OPPOSITION,
-    ConsoleProcess,
-    make_library,
-    write_config,
-)
+from tests.console_process import ConsoleProcess, start_console
+from tests.library_support import BAKERS, OPPOSITION, make_library, write_config
 
 
 @asynccontextmanager
@@ -31,15 +26,14 @@ async def processes(
             config = write_config(
                 tmp_path / f"{group}.yaml", database, library, group, book=OPPOSITION
             )
-            started.append(await ConsoleProcess.start(config, user, moderator))
+            started.append(await start_console(config, user, moderator))
         yield started
         for proc in started:
-            code, err = await proc.stop()
-            assert code == 0, err
-            assert "Traceback" not in err, err
+            assert await proc.quit() == 0
+            assert "Traceback" not in proc.stderr
     finally:
         for proc in started:
-            proc.kill()
+            await proc.kill()
 
 
 async def test_two_console_groups_in_two_processes_read_their_own_books(
@@ -65,3 +59,38 @@ async def test_two_console_groups_in_two_processes_read_their_own_books(
         assert "peasant" in (await north.say("/glossary kulak")).lower()
         assert "No book has been chosen for this group" in await north.say("/book")
         assert "No glossary entry for 'kulak'" in await south.say("/glossary kulak")
+
+
+# The questions of the bakers' book (tests/library_content): no other book has them.
+BAKERS_QUESTIONS = (
+    "How many bakers joined the cooperative on the first night?",
+    "Did the bakers' cooperative own a mill on the canal by the autumn?",
+)
+
+
+async def test_each_group_quizzes_and_gets_daily_quotes_from_its_own_book(
+    tmp_path: Path,
+) -> None:
+    async with processes(tmp_path, ("north", "nora", True), ("south", "sam", True)) as (
+        north,
+        south,
+    ):
+        assert "This group now reads" in await south.say(f"/book use {BAKERS}")
+
+        started = await south.say("/quiz start questions 2")
+        assert "Question 1 of 2" in started
+        assert any(q in started for q in BAKERS_QUESTIONS), started
+        assert "Question 2 of 2" in await south.say("/quiz next")
+        stopped = await south.say("/quiz next")
+        assert any(q in stopped for q in BAKERS_QUESTIONS), stopped
+
+        started = await north.say("/quiz start 15 questions 2")
+        assert "Question 1 of 2 (chapter 15)" in started
+        assert not any(q in started for q in BAKERS_QUESTIONS)
+        await north.say("/quiz stop")
+
+        south_quote = await south.say("/daily now")
+        assert "Quote of the day" in south_quote and "Marguerite Lenoir" in south_quote
+        north_quote = await north.say("/daily now")
+        assert "Quote of the day" in north_quote and "(chapter 15" in north_quote
+        assert "Marguerite Lenoir" not in north_quote
