@@ -82,9 +82,9 @@ async def baselines(folder: Path, members: int) -> tuple[float, float]:
         db = await connect(folder / f"{name}.sqlite3")
         try:
             await db.execute(
-                "INSERT INTO quizzes (id, platform, group_id, channel_id, group_key, channel_key, "
+                "INSERT INTO quizzes (id, platform, group_id, channel_id, "
                 "started_by, started_by_name, label, items, phase, question_at, started_at) "
-                "VALUES (1, 'b', 'g', 'c', 'b:g', 'b:c', 'm', 'M', 'l', '[]', 'open', ?, ?)",
+                "VALUES (1, 'b', 'g', 'c', 'm', 'M', 'l', '[]', 'open', ?, ?)",
                 (now, now),
             )
             t0 = time.perf_counter()

@@ -64,7 +64,7 @@ def all_distinct(n: int) -> list[Activity]:
 def row(a: Activity) -> tuple[object, ...]:
     day = a.at.astimezone(TZ).date().isoformat()
     p = a.place
-    return (day, p.platform, p.group_id, p.channel_id, a.user_id, 0, 1, 0, 0, 0, 0, 0)
+    return (day, p.platform, p.group_id, p.channel_id, a.user_id, "", 0, 1, 0, 0, 0, 0, 0)
 
 
 def names(events: list[Activity]) -> list[tuple[str, str, str]]:
@@ -74,8 +74,8 @@ def names(events: list[Activity]) -> list[tuple[str, str, str]]:
 async def count_rows(db_file: Path) -> tuple[int, int]:
     db = await connect(db_file)
     try:
-        async with db.execute("SELECT COUNT(*), SUM(messages) FROM activity_daily") as cur:
-            rows, total = await cur.fetchone() or (0, 0)
+        found = await db.fetchrow("SELECT COUNT(*), SUM(messages) FROM activity_daily")
+        rows, total = (found[0], found[1]) if found else (0, 0)
         return int(rows), int(total or 0)
     finally:
         await db.close()

@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", type=Path, help="YAML config file (defaults when not given)")
     run.add_argument("--user", help="console: who is typing")
     run.add_argument("--moderator", action="store_true", help="console: the typing user moderates")
+    # For tests that drive a real process: printed on its own line after each input line.
+    run.add_argument("--line-marker", help=argparse.SUPPRESS)
 
     validate = sub.add_parser(
         "validate", help="check a content folder and, when given, a config file"
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "discord":
             return asyncio.run(cmd_discord_sync(config, args.guild))
         try:
-            return asyncio.run(cmd_run(config, args.user, args.moderator))
+            return asyncio.run(cmd_run(config, args.user, args.moderator, args.line_marker))
         except ProblemsError as exc:  # the config against the content: say where in the file
             raise ProblemsError(in_file(exc.problems, args.config, doc)) from None
     except ProblemsError as exc:
@@ -199,9 +201,12 @@ def cmd_import_trivia(args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
+async def cmd_run(
+    config: Config, user: str | None, moderator: bool, line_marker: str | None = None
+) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import Adapter, build_app, run_until_done
+    from bot.core.clock import clock_from_env
 
     # Secrets come from the environment; check them before anything is opened.
     token = discord_token(config) if "discord" in config.adapters else None
@@ -216,10 +221,14 @@ async def cmd_run(config: Config, user: str | None, moderator: bool) -> int:
         except MatrixSetupError as exc:
             print(f"error: matrix: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
-    app = await build_app(config)
+    app = await build_app(config, clock=clock_from_env())
     adapters: list[Adapter] = []
     if "console" in config.adapters:
-        adapters.append(ConsoleAdapter(app.engine, config.console, user=user, moderator=moderator))
+        adapters.append(
+            ConsoleAdapter(
+                app.engine, config.console, user=user, moderator=moderator, line_marker=line_marker
+            )
+        )
     if token is not None:
         from bot.adapters.discord.adapter import DiscordAdapter
 

@@ -16,18 +16,20 @@ from zoneinfo import ZoneInfo
 from bot.adapter_state.matrix import SqlMatrixState
 from bot.config import Config
 from bot.config_check import content_problems
-from bot.content.library import ContentStore
+from bot.content.library import ContentStore, load_checked
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import CommandTable
 from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.feature import Feature
 from bot.core.keyvalue import KeyValueStore
 from bot.core.member_data import MemberData
-from bot.core.refs import Place
 from bot.core.supervisor import Supervisor
+from bot.features.books.feature import BooksFeature
 from bot.features.daily.feature import DailyFeature, timezone_suggestions
 from bot.features.help.commands import HelpFeature
 from bot.features.participation.feature import ParticipationFeature
+from bot.features.plan.feature import PlanFeature
+from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
 from bot.storage.db import Database, connect
@@ -132,9 +134,12 @@ async def build_app(
     base = base_dir or Path.cwd()
     clock = clock or SystemClock()
     rng = rng or random.Random(config.seed)
-    store = ContentStore.load(base / config.content, config.book)
-    if problems := content_problems(config, store.library):  # e.g. daily.default_chapter
+    # Every book of the library, then the config against it (`book`, daily.default_chapter),
+    # each problem naming its key in the config.
+    library = load_checked(base / config.content)
+    if problems := content_problems(config, library):
         raise ProblemsError(problems)
+    store = ContentStore(base / config.content, library, config.book)
     db = await connect(base / config.database)
     engine = Engine(
         CommandTable(),
@@ -146,20 +151,33 @@ async def build_app(
     app = App(config, clock, rng, db, store, engine, supervisor)
     tz = ZoneInfo(config.timezone)
 
-    # Participation first: it starts first and stops last, so its final flush takes in
-    # what the other features record while they stop.
+    # Privacy, the reading plan and participation know nothing of each other: each gets
+    # from here the narrow view of the others it needs. Participation starts first and
+    # stops last, so its final flush takes in what the other features record while they stop.
+    privacy = PrivacyFeature(db, clock, app.member_data)
+    await privacy.load()  # opt-outs are honoured from the first event
+    plan = PlanFeature(db, store, clock, tz, is_opted_out=privacy.service.is_opted_out)
     participation = ParticipationFeature(
-        config.participation, db, store, clock, tz, supervisor, app.member_data
+        config.participation,
+        db,
+        store,
+        clock,
+        tz,
+        supervisor,
+        reading_of=plan.service.reading,
+        opt_outs=privacy.service.opt_outs,
+        progress=plan.service,
+        is_opted_out=privacy.service.is_opted_out,
     )
-    await participation.load()
-
-    async def current_chapter(place: Place) -> int | None:
-        chapter: int | None = await participation.plan.current_chapter(place)
-        return chapter
+    plan.service.activity = participation.activity
+    current_chapter = plan.service.current_chapter
 
     for feature in (
         participation,
+        plan,
+        privacy,
         HelpFeature(),
+        BooksFeature(store, db),  # sets store.choice: the book each group reads
         ReadingFeature(store, rng, current_chapter),
         QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor),
         DailyFeature(
@@ -177,7 +195,10 @@ async def build_app(
         app.register(feature)
     reading = app.feature("reading", ReadingFeature)
     engine.suggesters.update(
-        chapter=reading.chapters, term=reading.terms, timezone=timezone_suggestions
+        book=app.feature("books", BooksFeature).suggest,
+        chapter=reading.chapters,
+        term=reading.terms,
+        timezone=timezone_suggestions,
     )
     return app
 

@@ -51,6 +51,9 @@ class QuizConfig(Section):
     max_seconds: int = Field(default=600, ge=5, le=3600)  # the longest `seconds` allowed
     # One extra point for a right answer given in the first third of a timed question.
     speed_bonus: bool = False
+    # How often each process looks in the database for timed questions past their deadline
+    # (closes those another process started, should that one be gone or late).
+    sweep_seconds: int = Field(default=5, ge=1, le=3600)
 
     @model_validator(mode="after")
     def _defaults_within_limits(self) -> QuizConfig:
@@ -165,7 +168,8 @@ class MatrixConfig(Section):
 class Config(Section):
     database: str = "var/kruzhok.sqlite3"
     content: str = "content"
-    book: str | None = None  # id of the book to use; the first one when not set
+    # Id of the default book, for groups that have not chosen one; the first when not set.
+    book: str | None = None
     timezone: str = "UTC"
     adapters: list[Literal["console", "discord", "matrix"]] = ["console"]
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -30,7 +30,11 @@ def content_problems(
         if book is None:
             found = ", ".join(ids) or "none"
             problems.append(
-                at("book", f"no book with id {config.book!r} in the content (found: {found})")
+                at(
+                    "book",
+                    f"no book with id {config.book!r} in the library (found: {found}); "
+                    "`book` names the default book for groups that have not chosen one",
+                )
             )
     chapter = config.daily.default_chapter
     if book is not None and chapter.isdigit() and int(chapter) not in book.numbers:

@@ -49,7 +49,7 @@ async def test_reload_with_a_fixed_pack_takes_the_new_content(tmp_path: Path) ->
         )
         chapter.write_text(renamed, encoding="utf-8")
         shown = await bot.say("/reload", moderator=True)
-        assert "Content reloaded: 1 chapter(s)" in shown
+        assert "Content reloaded: 1 book(s).\nunited-opposition: 1 chapter(s)" in shown
         assert "15. The bloc of 1926" in await bot.say("/chapters")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.core.replies import LETTERS
 from tests.discord_fake.harness import discord_bot
-from tests.discord_fake.server import FakeDiscord, Interaction
+from tests.discord_fake.server import READING, THREAD, FakeDiscord, Interaction
 from tests.quiz_helpers import QUIZ_CONTENT, right_and_wrong
 
 EPHEMERAL = 64
@@ -110,4 +110,44 @@ async def test_timed_question_closes_by_itself_and_its_buttons_are_disabled(
             lambda: fake_discord.find("PATCH", rf"/channels/\d+/messages/{first_id}")
         )
         assert all(b["disabled"] for b in edits[-1].body["components"][0]["components"])
+        assert bot.alive()
+
+
+async def test_a_thread_quiz_and_its_channels_quiz_run_side_by_side(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """A quiz in a thread and one in its parent channel: both start, each takes its own
+    answers (buttons and /answer), and revealing one leaves the other open."""
+    async with discord_bot(tmp_path, fake_discord, content=str(QUIZ_CONTENT)) as bot:
+        kinds = {"chapter": 1, "kinds": "choice,truefalse", "questions": 1}
+        in_thread = await fake_discord.slash("mod", "quiz", "start", channel_id=THREAD, **kinds)
+        thread_question = await question_message(fake_discord, in_thread)
+        in_channel = await fake_discord.slash("mod", "quiz", "start", channel_id=READING, **kinds)
+        await fake_discord.wait_for(lambda: "Question 1 of 1" in in_channel.text())
+        assert "already running" not in in_channel.text()
+
+        right, _ = right_and_wrong(in_thread.text())
+        thread_id = max(
+            i
+            for i, m in fake_discord.messages.items()
+            if m.get("components") and int(m["channel_id"]) == THREAD
+        )
+        alice = await fake_discord.click("alice", thread_id, button(thread_question, right))
+        assert "Your answer to question 1" in alice.text()
+        right, _ = right_and_wrong(in_channel.text())
+        bob = await fake_discord.slash("bob", "answer", channel_id=READING, answer=right)
+        assert "Your answer to question 1" in bob.text()
+        again = await fake_discord.slash("alice", "answer", channel_id=READING, answer=right)
+        assert "Your answer to question 1" in again.text()  # her first in this quiz
+
+        revealed = await fake_discord.slash("mod", "quiz", "next", channel_id=THREAD)
+        await fake_discord.wait_for(lambda: "Quiz finished" in revealed.text())
+        reveal = next(m for m in revealed.messages() if "the answer" in str(m.get("embeds")))
+        fields = {f["name"]: f["value"] for f in reveal["embeds"][0]["fields"]}
+        assert fields == {"Answers": "1", "Right": "Alice"}
+
+        status = await fake_discord.slash("mod", "quiz", "status", channel_id=READING)
+        assert "question 1 of 1 is open; 2 answer(s) so far" in status.text()
+        status = await fake_discord.slash("mod", "quiz", "status", channel_id=THREAD)
+        assert "There is no quiz running" in status.text()
         assert bot.alive()

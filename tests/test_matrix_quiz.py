@@ -93,3 +93,57 @@ async def test_a_redacted_reaction_withdraws_and_a_restart_mid_quiz_keeps_answer
         reveal = await mod.notice(room, "the answer", sender=bot_user)
         assert "Answers: 2" in reveal["content"]["body"]
         assert name(alice) in reveal["content"]["body"] and name(bob) in reveal["content"]["body"]
+
+
+def thread_of(event: Event) -> str | None:
+    relates = (event.get("content") or {}).get("m.relates_to") or {}
+    return relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+
+
+async def bot_notice(
+    member: Member, room: str, bot_user: str, text: str, thread: str | None
+) -> Event:
+    """The bot's next notice containing `text`, in that thread (None: outside threads)."""
+
+    def match(room_id: str, event: Event) -> bool:
+        content = event.get("content") or {}
+        return (
+            room_id == room
+            and event.get("sender") == bot_user
+            and content.get("msgtype") == "m.notice"
+            and text in str(content.get("body", ""))
+            and thread_of(event) == thread
+        )
+
+    return await member.wait_for(match, what=f"{text!r} in thread {thread}")
+
+
+async def test_a_thread_quiz_and_the_rooms_quiz_run_side_by_side(world: World) -> None:
+    """A quiz started in a thread (m.thread) and one in the room itself: both run, a
+    reaction answers the thread's question (its token names the quiz), a text answer the
+    room's, and revealing the thread's leaves the room's open."""
+    bot_user = world.bot_account()
+    async with world.bot(bot_user, app_config=QUIZ):
+        mod, alice, bob, room = await quiz_room(world, bot_user)
+        root = await mod.say(room, "Our quiz thread")
+        start = "!quiz start 1 choice,truefalse questions 1"
+        await mod.say(room, start, thread=root)
+        in_thread = await bot_notice(alice, room, bot_user, "Question 1 of 1", root)
+        await mod.say(room, start)
+        in_room = await bot_notice(bob, room, bot_user, "Question 1 of 1", None)
+
+        right, _ = right_and_wrong(in_thread["content"]["body"])
+        await alice.react(room, in_thread["event_id"], letter(right))
+        right, _ = right_and_wrong(in_room["content"]["body"])
+        said = await bob.say(room, f"!answer {right}")
+        await bob.reaction(room, said, "✅")
+
+        await mod.say(room, "!quiz status", thread=root)
+        await bot_notice(mod, room, bot_user, "1 answer(s) so far", root)
+        await mod.say(room, "!quiz next", thread=root)
+        reveal = await bot_notice(mod, room, bot_user, "the answer", root)
+        assert "Answers: 1" in reveal["content"]["body"]
+        assert f"Right: {name(alice)}" in reveal["content"]["body"]
+        await mod.say(room, "!quiz status")
+        status = await bot_notice(mod, room, bot_user, "is open", None)
+        assert "1 answer(s) so far" in status["content"]["body"]

@@ -11,9 +11,9 @@ import pytest
 from bot.content.model import QuizItem
 from bot.core.commands import UserError
 from bot.core.refs import Caller, Place
-from bot.features.quiz.model import SHOWN_NAMES, QuizSession, judge
+from bot.features.quiz.model import SHOWN_NAMES, Phase, QuizSession, judge
 from bot.features.quiz.repo import QuizRepo
-from bot.storage.db import connect
+from bot.storage.db import IntegrityError, connect
 from tests.quiz_helpers import quiz_bot
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -101,20 +101,28 @@ def test_reveal_and_scoreboard_cap_long_name_lists() -> None:
 
 
 async def test_a_session_survives_a_round_trip_through_storage(tmp_path: Path) -> None:
+    """Stored and read back (by a repository that never saw it): items, deadline, answers;
+    one running quiz per place, and a thread of the channel is a place of its own."""
     db = await connect(tmp_path / "db.sqlite3")
     try:
         repo = QuizRepo(db)
         s = session(seconds=30)
-        quiz_id = await repo.create(s)
-        assert quiz_id is not None
-        s.id = quiz_id
+        s.id = await repo.create(s)
         outcome = s.answer("alice", "Alice", "B", T0)
-        await repo.save_answer(s.id, outcome.question, outcome.answer)
-        again = session()
-        assert await repo.create(again) is None  # one running quiz per channel
-        [loaded] = await repo.running()
+        assert await repo.save_answer_if_open(s, outcome.question, outcome.answer)
+        with pytest.raises(IntegrityError):
+            await repo.create(session())  # one running quiz per place
+        in_thread = session()
+        in_thread.place = Place(PLACE.platform, PLACE.group_id, PLACE.channel_id, "t1")
+        in_thread.id = await repo.create(in_thread)
+        loaded = await QuizRepo(db).running_at(PLACE)
+        assert loaded is not None and loaded.id == s.id
+        await repo.load_answers(loaded)
         assert loaded.items == s.items and loaded.deadline == s.deadline
+        assert loaded.phase is Phase.OPEN
         assert loaded.question_answers()["alice"] == outcome.answer
+        threaded = await repo.running_at(in_thread.place)
+        assert threaded is not None and threaded.id == in_thread.id
     finally:
         await db.close()
 

@@ -37,6 +37,7 @@ class ConsoleAdapter:
         moderator: bool = False,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        line_marker: str | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
@@ -46,6 +47,8 @@ class ConsoleAdapter:
         self.stdout = stdout if stdout is not None else sys.stdout
         self.place = Place(PLATFORM, config.group, config.channel)
         self.output_dir = Path(config.output_dir)
+        # Written on its own line once each input line is handled (tests driving a process).
+        self.line_marker = line_marker
         self._write_lock = asyncio.Lock()
         engine.outbox.register(PLATFORM, self)
 
@@ -105,6 +108,11 @@ class ConsoleAdapter:
             self.stdout.write(text + "\n\n")
             self.stdout.flush()
 
+    async def write_line(self, text: str) -> None:
+        async with self._write_lock:
+            self.stdout.write(text + "\n")
+            self.stdout.flush()
+
     async def run(self) -> None:
         """Read lines until end of input (Ctrl-D) or /quit."""
         interactive = self.stdin.isatty() and self.stdout.isatty()
@@ -128,6 +136,8 @@ class ConsoleAdapter:
                     return
                 if line:
                     await self.write(await self.handle(line))
+                if self.line_marker is not None:
+                    await self.write_line(self.line_marker)
             finally:
                 answered.set()
 

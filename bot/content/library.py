@@ -47,7 +47,14 @@ class ContentStore:
         except KeyError:
             ids = ", ".join(b.meta.id for b in library.books)
             raise ProblemsError(
-                [Problem(str(root), None, "book", f"no book with id {book_id!r} (found: {ids})")]
+                [
+                    Problem(
+                        str(root),
+                        None,
+                        "book",
+                        f"no book with id {book_id!r} in the library (found: {ids})",
+                    )
+                ]
             ) from None
         return cls(root, library, book_id)
 
@@ -66,8 +73,17 @@ class ContentStore:
                 pass
         return self.book
 
+    async def missing_choice(self, place: Place) -> str | None:
+        """The id of the book the place's group chose when that book is no longer in the
+        library (the group reads the default meanwhile); None otherwise."""
+        chosen = await self.choice(place)
+        if chosen is None or any(b.meta.id == chosen for b in self.library.books):
+            return None
+        return chosen
+
     def reload(self) -> list[Problem]:
-        """Load the content again. On any problem keep the old content and return the problems."""
+        """Load the whole library again. On any problem in any book keep the old library
+        and return the problems."""
         try:
             library = load_checked(self.root)
             library.book(self.book_id)

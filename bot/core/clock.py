@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
+
+# A testing aid: when set, `python -m bot run` reads the time from this file (FileClock).
+CLOCK_FILE_ENV = "KRUZHOK_CLOCK_FILE"
 
 
 class Clock(Protocol):
@@ -27,6 +32,32 @@ class SystemClock:
         delay = (when - self.now()).total_seconds()
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+class FileClock:
+    """A testing aid for real processes: the current time is the ISO 8601 timestamp in a
+    file (with its timezone), which a test rewrites to move time on. Sleepers poll it."""
+
+    def __init__(self, path: Path, poll: float = 0.02) -> None:
+        self.path = path
+        self.poll = poll
+
+    def now(self) -> datetime:
+        when = datetime.fromisoformat(self.path.read_text(encoding="utf-8").strip())
+        if when.tzinfo is None:
+            raise ValueError(f"{self.path}: the time needs a timezone, e.g. +00:00")
+        return when.astimezone(UTC)
+
+    async def sleep_until(self, when: datetime) -> None:
+        # Polling is the point: another process moves the time by writing the file.
+        while self.now() < when:  # noqa: ASYNC110 (no event can say a file changed)
+            await asyncio.sleep(self.poll)
+
+
+def clock_from_env() -> Clock:
+    """The file clock when KRUZHOK_CLOCK_FILE names a file (tests), else the real one."""
+    path = os.environ.get(CLOCK_FILE_ENV, "").strip()
+    return FileClock(Path(path)) if path else SystemClock()
 
 
 class FakeClock:

@@ -120,9 +120,8 @@ def _writes(sql: str) -> bool:
 
 
 async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
-    try:
-        async with conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+    try:  # one trip to the connection's thread, not three (execute, fetch, close)
+        return list(await conn.execute_fetchall(sql, tuple(params)))
     except sqlite3.IntegrityError as exc:
         raise IntegrityError(str(exc)) from exc
 
@@ -160,10 +159,11 @@ async def _open(path: str) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
+        # First, so that what follows waits for another process opening the file too.
+        await conn.execute("PRAGMA busy_timeout = 10000")
+        await _use_wal(conn)
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 10000")
         # Deleted or replaced values (a typed quiz answer) are overwritten, not left in
         # free pages of the file.
         await conn.execute("PRAGMA secure_delete = ON")
@@ -171,6 +171,22 @@ async def _open(path: str) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+WAL_ATTEMPTS = 200  # about two seconds at most
+
+
+async def _use_wal(conn: aiosqlite.Connection) -> None:
+    """Switch to WAL. On a new file opened by several processes at once SQLite may answer
+    "database is locked" at once, without waiting for busy_timeout: try again shortly."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.01)
 
 
 async def _connect(path: str) -> SqliteDatabase:

@@ -11,7 +11,7 @@ Rules:
   a subcommand of its group: `/stats me` (see PLAIN_SUBCOMMAND), or `/<name> show`.
 - Options: `Arg.type` int -> integer, a flag -> boolean, hint "member" -> Discord's
   member picker (the core receives the member's id), else string; `choices` -> fixed
-  choices; hints chapter/term/timezone -> autocomplete. Required options come first
+  choices; hints book/chapter/term/timezone -> autocomplete. Required options come first
   (Discord's rule); a keyword argument's option is named after the argument.
 - Every command is guild only (a reading circle lives in a server). A top-level command
   or group whose commands are all moderator-only carries `default_member_permissions`
@@ -45,7 +45,7 @@ MANAGE_MESSAGES = 1 << 13
 DESCRIPTION_LIMIT = 100
 CHOICES_LIMIT = 25
 
-AUTOCOMPLETE_HINTS = frozenset({"chapter", "term", "timezone"})
+AUTOCOMPLETE_HINTS = frozenset({"book", "chapter", "term", "timezone"})
 # The subcommand name a plain command takes when its name is also a group's.
 PLAIN_SUBCOMMAND = {"stats": "me"}
 DEFAULT_PLAIN_SUBCOMMAND = "show"

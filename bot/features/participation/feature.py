@@ -1,6 +1,10 @@
-"""The participation feature: the recorder of activity counts, the reading plan, privacy
-and the stats commands, with retention every night. It starts first and stops last, so
-its final flush takes in what the other features record while they stop."""
+"""The participation feature: the recorder of activity counts, the stats commands, what it
+keeps about members (for privacy) and retention every night. It starts first and stops
+last, so its final flush takes in what the other features record while they stop.
+
+It knows neither the reading plan nor privacy: the composition root hands it the book and
+chapter a group reads (`reading_of`), the opt-outs the recorder honours (`opt_outs`), a
+view of the check-ins (`progress`) and an opted-out check for the stats."""
 
 from __future__ import annotations
 
@@ -12,20 +16,73 @@ from zoneinfo import ZoneInfo
 from bot.config import ParticipationConfig
 from bot.content.library import ContentStore
 from bot.core.activity import ActivitySink
+from bot.core.chapters import ReadingOf
 from bot.core.clock import Clock
 from bot.core.commands import Command
 from bot.core.feature import BaseFeature
 from bot.core.member_data import MemberData
+from bot.core.refs import GroupRef, MemberRef
 from bot.core.supervisor import Supervisor
-from bot.features.participation.commands import StatsCommands
-from bot.features.participation.recorder import Recorder
+from bot.features.participation.commands import commands
+from bot.features.participation.recorder import OptOuts, Recorder, no_book, parse_channels
 from bot.features.participation.repo import ParticipationRepo
+from bot.features.participation.service import (
+    OptedOut,
+    ReadingProgress,
+    StatsService,
+    nobody_opted_out,
+)
 from bot.features.participation.stats import day_start, local_day
-from bot.features.plan.plan import ReadingPlan
-from bot.features.privacy.privacy import Privacy
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
+
+
+class ParticipationData:
+    """Activity counts and display names are kept about members: `privacy` covers them.
+
+    `forget` deletes under the recorder's lock, after dropping what the buffer holds, so a
+    batch the recorder has already taken lands before the deletion, never after it.
+    """
+
+    def __init__(self, repo: ParticipationRepo, recorder: Recorder) -> None:
+        self.repo = repo
+        self.recorder = recorder
+
+    async def describe(self, member: MemberRef) -> str | None:
+        # Always answers, "nothing kept" included: `privacy show` says so line by line.
+        await self.recorder.flush()
+        kept = await self.repo.kept_about(member)
+        name = kept.display_name
+        lines = [f"Display name kept: {name}." if name else "No display name is kept."]
+        if kept.daily_rows:
+            lines.append(
+                f"{kept.daily_rows} daily row(s) from {kept.first_day} to {kept.last_day} in "
+                f"{kept.groups} group(s): per day, channel and chapter, counts of your "
+                "messages, thread replies, reactions, quiz answers and commands."
+            )
+        else:
+            lines.append("No daily activity rows.")
+        return "\n".join(lines)
+
+    async def forget(self, member: MemberRef) -> None:
+        self.recorder.forget(member)
+        async with self.recorder.lock:
+            await self.repo.delete_member(member)
+
+
+class GroupActivity:
+    """What the reading plan asks of participation: write the buffer, who is active."""
+
+    def __init__(self, repo: ParticipationRepo, recorder: Recorder) -> None:
+        self.repo = repo
+        self.recorder = recorder
+
+    async def flush(self) -> object:
+        return await self.recorder.flush()
+
+    async def active_members(self, group: GroupRef) -> set[str]:
+        return await self.repo.active_members(group)
 
 
 class ParticipationFeature(BaseFeature):
@@ -39,9 +96,14 @@ class ParticipationFeature(BaseFeature):
         clock: Clock,
         tz: ZoneInfo,
         supervisor: Supervisor,
-        member_data: Sequence[MemberData],
+        *,
+        reading_of: ReadingOf = no_book,
+        opt_outs: OptOuts | None = None,
+        progress: ReadingProgress | None = None,
+        is_opted_out: OptedOut = nobody_opted_out,
     ) -> None:
         self.config = config
+        self.store = store
         self.clock = clock
         self.tz = tz
         self.supervisor = supervisor
@@ -50,31 +112,19 @@ class ParticipationFeature(BaseFeature):
             self.repo,
             clock,
             tz,
-            channels=frozenset(config.channels),
+            channels=parse_channels(config.channels),
             flush_every=config.flush_every,
             flush_seconds=config.flush_seconds,
+            reading_of=reading_of,
+            opt_outs=opt_outs,
         )
-        # `member_data` is filled as the other features register; privacy reads it later.
-        self.privacy = Privacy(self.repo, self.recorder, clock, member_data)
-        self.plan = ReadingPlan(
-            self.repo, store, clock, tz, self.privacy.is_opted_out, self.recorder.flush
+        self.stats = StatsService(
+            self.repo, self.recorder, store, clock, tz, config, progress, is_opted_out
         )
-        self.recorder.chapter_of = self.plan.chapter_of
-        self.stats = StatsCommands(
-            self.repo, self.recorder, self.plan, self.privacy, store, clock, tz, config
-        )
-
-    async def load(self) -> None:
-        """Read opt-outs and plans before any event is recorded."""
-        await self.privacy.load()
-        await self.plan.load()
+        self.activity = GroupActivity(self.repo, self.recorder)
 
     def commands(self) -> Sequence[Command]:
-        return [
-            *self.plan.commands().commands,
-            *self.privacy.commands().commands,
-            *self.stats.commands().commands,
-        ]
+        return commands.bind(self.stats)
 
     def help_notes(self) -> Sequence[str]:
         return [
@@ -85,7 +135,14 @@ class ParticipationFeature(BaseFeature):
     def sinks(self) -> Sequence[ActivitySink]:
         return [self.recorder]
 
+    def member_data(self) -> Sequence[MemberData]:
+        return [ParticipationData(self.repo, self.recorder)]
+
     async def start(self) -> None:
+        # Rows from before books were kept belong to the configured book.
+        adopted = await self.repo.adopt_legacy(self.store.book.meta.id)
+        if adopted:
+            log.info("participation: %d daily row(s) attached to the default book", adopted)
         await self.apply_retention()
         self.supervisor.spawn("participation-recorder", self.recorder.run())
         today = local_day(self.clock.now(), self.tz)

@@ -1,25 +1,36 @@
 """The participation recorder: an activity sink that counts events per member, group,
-channel, local day and chapter being read, in memory, and writes the counts in batches.
+channel and local day, in memory, and writes the counts in batches.
 
 `record()` never blocks and never touches the database: it adds one to a counter. The
 buffer is written when `flush_every` events have come in, or `flush_seconds` after the
 last write, whichever comes first, and at shutdown. Only counts and the member's id and
-display name are kept, never what anyone wrote. A member who opted out is dropped at
-the door, and `forget()` removes what the buffer already holds about them.
+display name are kept, never what anyone wrote.
+
+The database is the truth about who opted out and what each group reads, and another
+process may change either. Each write reads both again inside its own transaction: the
+opt-outs (a member who opted out anywhere is left out of the batch) and the book and
+plan chapter of every group in the batch (the counts are written under them, so a plan
+changed elsewhere counts from the next write; this process's `plan set` writes the
+buffer first). Between writes, a member who opted out is dropped at the door, from the
+list in memory, and `forget()` removes what the buffer already holds about them. The
+list is read again at every tick, even with nothing to write, so an opt-in made through
+another process opens the door here within `flush_seconds` (events in that window are
+not counted: privacy errs that way).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.activity import Activity, ActivityKind
+from bot.core.chapters import Reading, ReadingOf
 from bot.core.clock import Clock
-from bot.core.refs import Place
+from bot.core.refs import MemberRef, Place
 from bot.features.participation.repo import COUNTERS, DailyKey, ParticipationRepo
 from bot.features.participation.stats import DayCache
 
@@ -36,6 +47,68 @@ INDEX = {
 WIDTH = len(COUNTERS)
 
 
+class Channel(NamedTuple):
+    """A channel of a platform, as `participation.channels` names it."""
+
+    platform: str
+    channel_id: str
+
+    @classmethod
+    def parse(cls, key: str) -> Channel:
+        """'discord:1234' -> Channel('discord', '1234'); the id may hold colons (Matrix)."""
+        platform, _, channel_id = key.partition(":")
+        if not platform or not channel_id:
+            raise ValueError(f'{key!r} is not a channel key like "discord:1234"')
+        return cls(platform, channel_id)
+
+
+def parse_channels(keys: Iterable[str]) -> frozenset[Channel]:
+    return frozenset(Channel.parse(k) for k in keys)
+
+
+class BufferKey(NamedTuple):
+    """What the buffer counts under: a member in a channel on a local day."""
+
+    day: str
+    platform: str
+    group_id: str
+    channel_id: str
+    user_id: str
+
+    @property
+    def member(self) -> MemberRef:
+        return MemberRef(self.platform, self.user_id)
+
+
+NO_NAMES: dict[str, str] = {}
+
+
+class OptOuts(Protocol):
+    """Who opted out: asked at every event (from memory), read again at every write."""
+
+    def is_opted_out(self, member: MemberRef) -> bool: ...
+
+    async def refresh(self) -> bool:
+        """Read the opt-outs again from the database (inside the write's transaction);
+        True when they changed."""
+        ...
+
+
+class NoOptOuts:
+    """For a recorder without privacy (benchmarks, tests): nobody opted out."""
+
+    def is_opted_out(self, member: MemberRef) -> bool:
+        return False
+
+    async def refresh(self) -> bool:
+        return False
+
+
+async def no_book(place: Place) -> Reading:
+    """For a recorder without a reading plan (benchmarks, tests): no book, no chapter."""
+    return Reading(book_id="")
+
+
 class Recorder:
     def __init__(
         self,
@@ -43,25 +116,27 @@ class Recorder:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        channels: frozenset[str] = frozenset(),
+        channels: frozenset[Channel] = frozenset(),
         flush_every: int = 500,
         flush_seconds: float = 10.0,
-        chapter_of: Callable[[Place], int | None] = lambda place: None,
-        opted_out: set[tuple[str, str]] | None = None,
+        reading_of: ReadingOf = no_book,
+        opt_outs: OptOuts | None = None,
     ) -> None:
         self.repo = repo
         self.clock = clock
         self.channels = channels
         self.flush_every = flush_every
         self.interval = timedelta(seconds=flush_seconds)
-        self.chapter_of = chapter_of
-        # Shared with Privacy: (platform, user_id) of members who opted out.
-        self.opted_out = opted_out if opted_out is not None else set()
+        # The book and plan chapter of a place's group, asked at each write.
+        self.reading_of = reading_of
+        self.opt_outs: OptOuts = opt_outs or NoOptOuts()
         self.days = DayCache(tz)
-        self._counts: dict[DailyKey, list[int]] = {}
-        self._names: dict[tuple[str, str], str] = {}
+        self._counts: dict[BufferKey, list[int]] = {}
+        # Names by platform, then user id: plain strings, as they are asked at every event
+        # (and a dict of strings costs the garbage collector nothing).
+        self._names: dict[str, dict[str, str]] = {}
         # Names already in the database: a member's name is written again only when it changes.
-        self._written_names: dict[tuple[str, str], str] = {}
+        self._written_names: dict[str, dict[str, str]] = {}
         self._pending = 0
         self._full = asyncio.Event()
         # Held while the recorder writes, and by anything that deletes participation rows,
@@ -76,25 +151,28 @@ class Recorder:
     def record(self, activity: Activity) -> None:
         place = activity.place
         index = INDEX.get(activity.kind)
-        if index is None or (self.channels and place.channel_key not in self.channels):
+        if index is None or (
+            self.channels and Channel(place.platform, place.channel_id) not in self.channels
+        ):
             return  # a kind this recorder does not count, or a channel outside the circle
-        who = (place.platform, activity.user_id)
-        if who in self.opted_out:
-            return
-        key = (
+        key = BufferKey(
             self.days.day(activity.at),
             place.platform,
             place.group_id,
             place.channel_id,
             activity.user_id,
-            self.chapter_of(place) or 0,
         )
         counts = self._counts.get(key)
         if counts is None:
+            # The door: an opted-out member gets no count. A count taken before an opt-out
+            # is dropped by forget() (this process) or left out by the next write (another).
+            if self.opt_outs.is_opted_out(MemberRef(place.platform, activity.user_id)):
+                return
             counts = self._counts[key] = [0] * WIDTH
         counts[index] += 1
-        if self._written_names.get(who) != activity.display_name:
-            self._names[who] = activity.display_name
+        name = activity.display_name
+        if self._written_names.get(place.platform, NO_NAMES).get(activity.user_id) != name:
+            self._names.setdefault(place.platform, {})[activity.user_id] = name
         self._pending += 1
         if self._pending >= self.flush_every:
             self._full.set()
@@ -104,12 +182,12 @@ class Recorder:
         """Events taken since the last write."""
         return self._pending
 
-    def forget(self, platform: str, user_id: str) -> None:
+    def forget(self, member: MemberRef) -> None:
         """Drop what the buffer holds about a member (before it is written)."""
-        for key in [k for k in self._counts if k[1] == platform and k[4] == user_id]:
+        for key in [k for k in self._counts if k.member == member]:
             del self._counts[key]
-        self._names.pop((platform, user_id), None)
-        self._written_names.pop((platform, user_id), None)
+        self._names.get(member.platform, {}).pop(member.user_id, None)
+        self._written_names.get(member.platform, {}).pop(member.user_id, None)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -122,30 +200,79 @@ class Recorder:
             self.written_at = self.clock.now()
             if not self._counts and not self._names:
                 self._pending = 0
+                # Nothing to write, but an opt-in made elsewhere must open the door here
+                # within one interval even while the member is all that speaks.
+                await self._refresh_opt_outs()
                 return 0
             counts, names = self._counts, self._names
             self._counts, self._names, self._pending = {}, {}, 0
             self._full.clear()
-            rows = [(k, v) for k, v in counts.items() if (k[1], k[4]) not in self.opted_out]
-            named = [(p, u, n) for (p, u), n in names.items() if (p, u) not in self.opted_out]
             try:
-                await self.repo.write_batch(rows, named)
+                async with self.repo.transaction():
+                    await self._refresh_opt_outs()
+                    rows = await self._rows(counts)
+                    named = {
+                        member: name
+                        for platform, by_id in names.items()
+                        for user_id, name in by_id.items()
+                        if not self.opt_outs.is_opted_out(member := MemberRef(platform, user_id))
+                    }
+                    await self.repo.write_batch(rows, named)
             except BaseException:
-                self._put_back(rows, named)
+                self._put_back(counts, names)
                 raise
-            self._written_names.update(((p, u), n) for p, u, n in named)
+            for member, name in named.items():
+                self._written_names.setdefault(member.platform, {})[member.user_id] = name
             return len(rows)
 
+    async def _refresh_opt_outs(self) -> None:
+        if await self.opt_outs.refresh():
+            # Someone opted out or in elsewhere: their name may be gone from the database,
+            # so every name is written again with its member's next event.
+            self._written_names.clear()
+
+    async def _rows(
+        self, counts: Mapping[BufferKey, list[int]]
+    ) -> list[tuple[DailyKey, list[int]]]:
+        """The batch's daily rows: opted-out members left out, each group's book and chapter
+        read now."""
+        # Per platform, per group id: asked once per group and write.
+        readings: dict[str, dict[str, Reading]] = {}
+        rows = []
+        for key, values in counts.items():
+            if self.opt_outs.is_opted_out(key.member):
+                continue
+            groups = readings.setdefault(key.platform, {})
+            reading = groups.get(key.group_id)
+            if reading is None:
+                place = Place(key.platform, key.group_id, key.channel_id)
+                reading = groups[key.group_id] = await self.reading_of(place)
+            daily = DailyKey(
+                key.day,
+                key.platform,
+                key.group_id,
+                key.channel_id,
+                key.user_id,
+                reading.book_id,
+                reading.chapter or 0,
+            )
+            rows.append((daily, values))
+        return rows
+
     def _put_back(
-        self, rows: list[tuple[DailyKey, list[int]]], names: list[tuple[str, str, str]]
+        self, counts: dict[BufferKey, list[int]], names: dict[str, dict[str, str]]
     ) -> None:
-        for key, values in rows:
-            counts = self._counts.setdefault(key, [0] * WIDTH)
+        for key, values in counts.items():
+            if self.opt_outs.is_opted_out(key.member):
+                continue
+            mine = self._counts.setdefault(key, [0] * WIDTH)
             for i, v in enumerate(values):
-                counts[i] += v
+                mine[i] += v
             self._pending += sum(values)
-        for platform, user_id, name in names:
-            self._names.setdefault((platform, user_id), name)
+        for platform, by_id in names.items():
+            for user_id, name in by_id.items():
+                if not self.opt_outs.is_opted_out(MemberRef(platform, user_id)):
+                    self._names.setdefault(platform, {}).setdefault(user_id, name)
 
     async def run(self) -> None:
         """Write the buffer when it fills up or the interval has passed; forever."""

@@ -1,19 +1,26 @@
-"""The quiz commands: quiz start/next/stop/status/withdraw/leaderboard/practice, answer,
-practice answer/stop; and `install_quiz`, which wires them into the app."""
+"""The quiz commands, declared at module level: quiz start/next/stop/status/withdraw/
+leaderboard/practice, answer, practice answer/stop. Each handler takes the QuizService."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.core.command_context import CommandContext
-from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError, as_int
-from bot.core.refs import MemberRef
+from bot.core.commands import Arg, ArgKind, Args, Commands, UserError, as_int
 from bot.core.replies import Reply
 from bot.features.quiz.practice import PracticeSession
-from bot.features.quiz.repo import QuizRepo
-from bot.features.quiz.service import KINDS, QuizService
+from bot.features.quiz.selection import (
+    KINDS,
+    chapter_of,
+    question_count,
+    seconds_per_question,
+    select,
+)
+from bot.features.quiz.service import QuizService
 
 PERIODS = {"week": 7, "month": 30, "year": 365}
+
+commands: Commands[QuizService] = Commands()
 
 
 def as_kinds(raw: str) -> tuple[str, ...]:
@@ -36,6 +43,17 @@ def chapter_arg() -> Arg:
     return Arg("chapter", "chapter number", convert=as_int, type=int, hint="chapter")
 
 
+def questions_arg() -> Arg:
+    return Arg(
+        "questions",
+        "how many questions",
+        keyword="questions",
+        metavar="N",
+        convert=as_int,
+        type=int,
+    )
+
+
 def token_arg() -> Arg:
     return Arg(
         "token",
@@ -45,182 +63,166 @@ def token_arg() -> Arg:
     )
 
 
+def answer_arg() -> Arg:
+    return Arg("answer", "your answer", kind=ArgKind.TEXT, required=True)
+
+
 def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def member_key(ctx: CommandContext) -> str:
-    return f"{ctx.place.platform}:{ctx.caller.user_id}"
+# -- the group quiz ----------------------------------------------------------------------
 
 
-def quiz_commands(service: QuizService, repo: QuizRepo) -> CommandSet:
-    cs = CommandSet()
+@commands.command(
+    "quiz start",
+    "Start a quiz in this channel",
+    chapter_arg(),
+    Arg("kinds", "only these kinds: choice, truefalse, text", convert=as_kinds),
+    questions_arg(),
+    Arg("seconds", "close each question after S seconds", keyword="seconds", metavar="S",
+        convert=as_int, type=int),
+    Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME"),
+    moderator=True,
+    details="Without a chapter the questions come from all chapters, in a random order.",
+)  # fmt: skip
+async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
+    count = question_count(quiz.config, args.int("questions"))
+    seconds = seconds_per_question(quiz.config, args.int("seconds"))
+    if args.int("chapter") is not None and args.text("deck") is not None:
+        raise UserError("Give a chapter or a deck, not both.")
+    book = await quiz.book(ctx.place)
+    kinds = args.get("kinds")
+    selection = select(book, quiz.rng, args.int("chapter"), args.text("deck"), kinds, count)
+    return await quiz.start(ctx, selection, seconds)
 
-    @cs.command(
-        "quiz start",
-        "Start a quiz in this channel",
-        chapter_arg(),
-        Arg("kinds", "only these kinds: choice, truefalse, text", convert=as_kinds),
-        Arg("questions", "how many questions", keyword="questions", metavar="N", convert=as_int,
-            type=int),
-        Arg("seconds", "close each question after S seconds", keyword="seconds", metavar="S",
-            convert=as_int, type=int),
-        Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME"),
-        moderator=True,
-        details="Without a chapter the questions come from all chapters, in a random order.",
-    )  # fmt: skip
-    async def start(ctx: CommandContext, args: Args) -> list[Reply]:
-        count = service.question_count(args.int("questions"))
-        seconds = service.seconds(args.int("seconds"))
-        if args.int("chapter") is not None and args.text("deck") is not None:
-            raise UserError("Give a chapter or a deck, not both.")
-        kinds = args.get("kinds")
-        selection = service.select(args.int("chapter"), args.text("deck"), kinds, count)
-        return await service.start(ctx, selection, seconds)
 
-    @cs.command("quiz next", "Reveal the answer and ask the next question")
-    async def next_(ctx: CommandContext, args: Args) -> list[Reply]:
-        return await service.next(ctx)
+@commands.command("quiz next", "Reveal the answer and ask the next question")
+async def quiz_next(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
+    return await quiz.next(ctx)
 
-    @cs.command("quiz stop", "End the quiz now and post the results")
-    async def stop(ctx: CommandContext, args: Args) -> list[Reply]:
-        return await service.stop(ctx)
 
-    @cs.command("quiz status", "Where the quiz in this channel stands")
-    async def status(ctx: CommandContext, args: Args) -> Reply:
-        return service.status(ctx)
+@commands.command("quiz stop", "End the quiz now and post the results")
+async def quiz_stop(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
+    return await quiz.stop(ctx)
 
-    @cs.command(
-        "answer",
-        "Answer the quiz question: a letter, or words for a free-text question",
-        token_arg(),
-        Arg("answer", "your answer", kind=ArgKind.TEXT, required=True),
+
+@commands.command("quiz status", "Where the quiz in this channel stands")
+async def quiz_status(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
+    return await quiz.status(ctx)
+
+
+@commands.command(
+    "answer",
+    "Answer the quiz question: a letter, or words for a free-text question",
+    token_arg(),
+    answer_arg(),
+)
+async def answer(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply | list[Reply]:
+    raw = args.text("answer") or ""
+    token = args.text("token")
+    result = await quiz.answer(ctx, raw, token)
+    if result is not None:
+        return result
+    if await quiz.repo.practice(ctx.place.member(ctx.caller)) is not None:
+        return await _practice_answer(quiz, ctx, raw, token)
+    raise UserError(
+        f"There is no quiz running in this channel. A moderator starts one with "
+        f"{ctx.prefix}quiz start, or practise alone with {ctx.prefix}quiz practice."
     )
-    async def answer(ctx: CommandContext, args: Args) -> Reply | list[Reply]:
-        raw = args.text("answer") or ""
-        token = args.text("token")
-        result = await service.answer(ctx, raw, token)
-        if result is not None:
-            return result
-        if await repo.practice(member_key(ctx)) is not None:
-            return await practice_answer(ctx, raw, token)
-        raise UserError(
-            f"There is no quiz running in this channel. A moderator starts one with "
-            f"{ctx.prefix}quiz start, or practise alone with {ctx.prefix}quiz practice."
+
+
+@commands.command("quiz withdraw", "Withdraw your answer to the open question", token_arg())
+async def quiz_withdraw(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
+    return await quiz.withdraw(ctx, args.text("token"))
+
+
+@commands.command(
+    "quiz leaderboard",
+    "The group's quiz results: games, right answers, points, accuracy",
+    Arg("scope", "a chapter number, or all", convert=as_scope, metavar="chapter|all"),
+    Arg("period", "week, month, year or all", choices=("week", "month", "year", "all")),
+)
+async def quiz_leaderboard(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
+    scope = args.get("scope")
+    chapter = scope if isinstance(scope, int) else None
+    book_id = None
+    if chapter is not None:
+        book = await quiz.book(ctx.place)
+        chapter_of(book, chapter)  # refuses a chapter the book does not have
+        book_id = book.meta.id  # chapter numbers are the book's own
+    period = args.text("period") or "all"
+    since = ctx.now - timedelta(days=PERIODS[period]) if period in PERIODS else None
+    rows = await quiz.repo.leaderboard(ctx.place.group, chapter, book_id, since)
+    what = f"chapter {chapter}" if chapter is not None else "all chapters"
+    when = f"the last {period}" if period in PERIODS else "all time"
+    title = f"Quiz leaderboard ({what}, {when})"
+    if not rows:
+        return Reply(title=title, text="No finished quizzes here yet.")
+    lines = []
+    for row in rows[:20]:
+        tied = [r for r in rows if r.points == row.points]
+        rank = 1 + sum(1 for r in rows if r.points > row.points)
+        mark = f"{rank}=" if len(tied) > 1 else f"{rank}."
+        lines.append(
+            f"{mark} {row.name}: {plural(row.points, 'point')}, {row.right} of "
+            f"{row.answered} right ({row.accuracy:.0%}), {plural(row.games, 'game')}"
         )
+    return Reply(title=title, text="\n".join(lines))
 
-    @cs.command("quiz withdraw", "Withdraw your answer to the open question", token_arg())
-    async def withdraw(ctx: CommandContext, args: Args) -> Reply:
-        return await service.withdraw(ctx, args.text("token"))
 
-    @cs.command(
-        "quiz leaderboard",
-        "The group's quiz results: games, right answers, points, accuracy",
-        Arg("scope", "a chapter number, or all", convert=as_scope, metavar="chapter|all"),
-        Arg("period", "week, month, year or all", choices=("week", "month", "year", "all")),
-    )
-    async def leaderboard(ctx: CommandContext, args: Args) -> Reply:
-        scope = args.get("scope")
-        chapter = scope if isinstance(scope, int) else None
-        if chapter is not None:
-            service.chapter(chapter)  # refuses a chapter the book does not have
-        period = args.text("period") or "all"
-        since = ctx.now - timedelta(days=PERIODS[period]) if period in PERIODS else None
-        rows = await repo.leaderboard(ctx.place.group_key, chapter, since)
-        what = f"chapter {chapter}" if chapter is not None else "all chapters"
-        when = f"the last {period}" if period in PERIODS else "all time"
-        title = f"Quiz leaderboard ({what}, {when})"
-        if not rows:
-            return Reply(title=title, text="No finished quizzes here yet.")
-        lines = []
-        for i, row in enumerate(rows[:20]):
-            tied = [r for r in rows if r.points == row.points]
-            rank = 1 + sum(1 for r in rows if r.points > row.points)
-            mark = f"{rank}=" if len(tied) > 1 else f"{rank}."
-            lines.append(
-                f"{mark} {row.name}: {plural(row.points, 'point')}, {row.right} of "
-                f"{row.answered} right ({row.accuracy:.0%}), {plural(row.games, 'game')}"
-            )
-            del i
-        return Reply(title=title, text="\n".join(lines))
+# -- practice ----------------------------------------------------------------------------
 
-    # -- practice ---------------------------------------------------------------------
 
-    async def practice_answer(ctx: CommandContext, raw: str, token: str | None) -> list[Reply]:
-        key = member_key(ctx)
-        state = await repo.practice(key)
+async def _practice_answer(
+    quiz: QuizService, ctx: CommandContext, raw: str, token: str | None
+) -> list[Reply]:
+    member = ctx.place.member(ctx.caller)
+    async with quiz.db.transaction():
+        state = await quiz.repo.practice(member)
         if state is None:
             raise UserError(f"You are not practising. Start with {ctx.prefix}quiz practice.")
         session = PracticeSession.from_json(state)
         replies = session.answer(raw, ctx.prefix, token)
         if session.done:
-            await repo.delete_practice(key)
+            await quiz.repo.delete_practice(member)
         else:
-            await repo.save_practice(key, session.to_json(), ctx.now)
-        return replies
+            await quiz.repo.save_practice_state(member, session.to_json(), ctx.now)
+    return replies
 
-    @cs.command(
-        "quiz practice",
-        "Practise alone, privately, at your own pace (not on the leaderboard)",
-        chapter_arg(),
-        Arg(
-            "questions",
-            "how many questions",
-            keyword="questions",
-            metavar="N",
-            convert=as_int,
-            type=int,
-        ),
+
+@commands.command(
+    "quiz practice",
+    "Practise alone, privately, at your own pace (not on the leaderboard)",
+    chapter_arg(),
+    questions_arg(),
+)
+async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
+    count = question_count(quiz.config, args.int("questions"))
+    book = await quiz.book(ctx.place)
+    selection = select(book, quiz.rng, args.int("chapter"), None, None, count)
+    session = PracticeSession(ctx.caller.user_id, selection.label, selection.items)
+    member = ctx.place.member(ctx.caller)
+    await quiz.repo.save_practice(member, selection.book_id, session.to_json(), ctx.now)
+    intro = Reply(
+        text=f"Practice on {selection.label}: {len(selection.items)} question(s), "
+        "only you see them.",
+        private=True,
     )
-    async def practice(ctx: CommandContext, args: Args) -> list[Reply]:
-        count = service.question_count(args.int("questions"))
-        selection = service.select(args.int("chapter"), None, None, count)
-        session = PracticeSession(ctx.caller.user_id, selection.label, selection.items)
-        await repo.save_practice(member_key(ctx), session.to_json(), ctx.now)
-        intro = Reply(
-            text=f"Practice on {selection.label}: {len(selection.items)} question(s), "
-            "only you see them.",
-            private=True,
-        )
-        return [intro, session.question_reply(ctx.prefix)]
+    return [intro, session.question_reply(ctx.prefix)]
 
-    @cs.command(
-        "practice answer",
-        "Answer your practice question",
-        token_arg(),
-        Arg("answer", "your answer", kind=ArgKind.TEXT, required=True),
-    )
-    async def practice_answer_cmd(ctx: CommandContext, args: Args) -> list[Reply]:
-        return await practice_answer(ctx, args.text("answer") or "", args.text("token"))
 
-    @cs.command("practice stop", "Stop practising")
-    async def practice_stop(ctx: CommandContext, args: Args) -> Reply:
-        key = member_key(ctx)
-        state = await repo.practice(key)
+@commands.command("practice answer", "Answer your practice question", token_arg(), answer_arg())
+async def practice_answer(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
+    return await _practice_answer(quiz, ctx, args.text("answer") or "", args.text("token"))
+
+
+@commands.command("practice stop", "Stop practising")
+async def practice_stop(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
+    member = ctx.place.member(ctx.caller)
+    async with quiz.db.transaction():
+        state = await quiz.repo.practice(member)
         if state is None:
             raise UserError("You are not practising.")
-        await repo.delete_practice(key)
-        return PracticeSession.from_json(state).results_reply()
-
-    return cs
-
-
-class QuizMemberData:
-    """Quiz answers are kept about members: `privacy show/delete` cover them."""
-
-    def __init__(self, repo: QuizRepo) -> None:
-        self.repo = repo
-
-    async def describe(self, member: MemberRef) -> str | None:
-        answers, quizzes = await self.repo.member_answers(member.platform, member.user_id)
-        if not answers:
-            return None
-        return (
-            f"Quiz results: {plural(answers, 'answer')} in {plural(quizzes, 'finished quiz')} "
-            "(the letter you chose, or for typed answers only whether it was right, and the "
-            "points), shown on the leaderboard. A typed answer is kept word for word only "
-            "while its quiz runs."
-        )
-
-    async def forget(self, member: MemberRef) -> None:
-        await self.repo.forget_member(member.platform, member.user_id)
+        await quiz.repo.delete_practice(member)
+    return PracticeSession.from_json(state).results_reply()

@@ -9,10 +9,11 @@ A session moves through its questions; each question is `open` (answers count), 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from enum import StrEnum
 
 from bot.content.model import QuizItem
 from bot.core.commands import UserError
@@ -20,10 +21,19 @@ from bot.core.refs import Place
 from bot.core.replies import LETTERS, ChoiceSet, Field, Reply
 from bot.features.quiz.answers import matches, normalise
 
-Phase = Literal["open", "closed", "finished"]
+
+class Phase(StrEnum):
+    """Where a quiz stands; stored as its value in `quizzes.phase`."""
+
+    OPEN = "open"  # the current question takes answers
+    CLOSED = "closed"  # the current question is revealed; a moderator moves on
+    FINISHED = "finished"
+
 
 ANSWER_COMMAND = "answer"
 WITHDRAW_COMMAND = "quiz withdraw"
+# A question's token: q<quiz id>-<question number>.
+_TOKEN = re.compile(r"q(\d{1,18})-\d{1,4}")
 # What a finished quiz keeps of a free-text answer: never the words typed, only this
 # (whether it was right and the points are kept beside it).
 TYPED_ANSWER = "(typed answer)"
@@ -125,8 +135,9 @@ class QuizSession:
     chapter: int | None = None
     deck: str | None = None
     speed_bonus: bool = False
+    book_id: str | None = None
     position: int = 0
-    phase: Phase = "open"
+    phase: Phase = Phase.OPEN
     deadline: datetime | None = None
     finished_at: datetime | None = None
     # answers[question index][member id]
@@ -148,7 +159,7 @@ class QuizSession:
         return f"q{self.id}-{self.position + 1}"
 
     def accepting(self, now: datetime) -> bool:
-        return self.phase == "open" and (self.deadline is None or now < self.deadline)
+        return self.phase is Phase.OPEN and (self.deadline is None or now < self.deadline)
 
     def choice_set(self, closed: bool = False) -> ChoiceSet | None:
         options = self.item.options
@@ -159,7 +170,7 @@ class QuizSession:
     # -- steps ------------------------------------------------------------------------
 
     def open_question(self, now: datetime) -> None:
-        self.phase = "open"
+        self.phase = Phase.OPEN
         self.question_at = now
         self.deadline = now + timedelta(seconds=self.seconds) if self.seconds else None
 
@@ -167,7 +178,7 @@ class QuizSession:
         self, member: str, name: str, raw: str, now: datetime, token: str | None = None
     ) -> AnswerOutcome:
         """Take a member's answer to the open question; raises UserError when refused."""
-        if token is not None and (token != self.token or self.phase != "open"):
+        if token is not None and (token != self.token or self.phase is not Phase.OPEN):
             raise UserError("That question has closed; your answer was not counted.")
         if not self.accepting(now):
             raise UserError(
@@ -192,7 +203,7 @@ class QuizSession:
         return AnswerOutcome(answer, self.position, previous)
 
     def withdraw(self, member: str, now: datetime, token: str | None = None) -> Answer:
-        if token is not None and (token != self.token or self.phase != "open"):
+        if token is not None and (token != self.token or self.phase is not Phase.OPEN):
             raise UserError("That question has closed; your answer stands as it was.")
         if not self.accepting(now):
             raise UserError("Too late: the question has closed; your answer stands.")
@@ -203,18 +214,18 @@ class QuizSession:
 
     def close(self, now: datetime) -> list[Answer]:
         """Close the open question; returns the final answers that are right."""
-        if self.phase != "open":
+        if self.phase is not Phase.OPEN:
             raise UserError(f"Question {self.position + 1} is already closed.")
-        self.phase = "closed"
+        self.phase = Phase.CLOSED
         self.deadline = None
         return [a for a in self.question_answers().values() if a.correct]
 
     def advance(self, now: datetime) -> bool:
         """Move past a closed question: open the next one (True) or finish (False)."""
-        if self.phase != "closed":
+        if self.phase is not Phase.CLOSED:
             raise UserError("Close the question first.")
         if self.position + 1 >= self.total:
-            self.phase = "finished"
+            self.phase = Phase.FINISHED
             self.finished_at = now
             return False
         self.position += 1
@@ -222,7 +233,7 @@ class QuizSession:
         return True
 
     def finish(self, now: datetime) -> None:
-        self.phase = "finished"
+        self.phase = Phase.FINISHED
         self.deadline = None
         self.finished_at = now
 
@@ -295,7 +306,7 @@ class QuizSession:
             rank = f"{s.rank}=" if s.tied else f"{s.rank}."
             noun = "point" if s.points == 1 else "points"
             lines.append(f"{rank} {s.name}: {s.points} {noun} ({s.right} of {s.answered} right)")
-        asked = self.position + 1 if self.phase != "open" or stopped else self.position
+        asked = self.position + 1 if self.phase is not Phase.OPEN or stopped else self.position
         if len(standings) > SHOWN_NAMES:
             lines.append(f"...and {len(standings) - SHOWN_NAMES} more")
         text = "\n".join(lines) if lines else "Nobody answered."
@@ -311,13 +322,13 @@ class QuizSession:
         where = f"Quiz on {self.label}, started by {self.started_by_name}: "
         n = self.position + 1
         count = len(self.question_answers())
-        if self.phase == "open":
+        if self.phase is Phase.OPEN:
             left = ""
             if self.deadline is not None:
                 seconds = max(0, int((self.deadline - now).total_seconds()))
                 left = f", closes in {seconds} s"
             return f"{where}question {n} of {self.total} is open{left}; {count} answer(s) so far."
-        if self.phase == "closed":
+        if self.phase is Phase.CLOSED:
             return (
                 f"{where}question {n} of {self.total} is closed; "
                 f"a moderator moves on with {prefix}quiz next."
@@ -332,6 +343,12 @@ class QuizSession:
 
 def items_from_json(text: str) -> list[QuizItem]:
     return [QuizItem.model_validate(raw) for raw in json.loads(text)]
+
+
+def quiz_of_token(token: str) -> int | None:
+    """The quiz id a question's token names, or None when it names no group quiz."""
+    match = _TOKEN.fullmatch(token)
+    return int(match[1]) if match else None
 
 
 def with_footer(reply: Reply, footer: str) -> Reply:

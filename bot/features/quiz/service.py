@@ -1,20 +1,24 @@
-"""Running quizzes: the sessions of each channel, their storage, and the timers that close
-timed questions. Commands (quiz_commands.py) call in here; the state machine (quiz.py)
-decides; the repository keeps what it decided, so a restart resumes where it stopped.
+"""Running group quizzes. The database is the truth: every step (answer, withdraw, close,
+next, stop, a timer's close) reads the quiz inside `db.transaction()`, lets the state
+machine (model.py) decide and writes the result back before the transaction ends. Two
+processes on one database therefore never lose or double an answer or a reveal: the
+transaction (and a conditional write) decides who wins, the loser gets a clear message or,
+for a timer, does nothing. Nothing here keeps a quiz in memory between steps.
+
+Timed questions close at their deadline, once: each process arms timers for the quizzes it
+starts, advances and finds at start (timers.py), and sweeps for overdue questions of the
+others; whichever commits the close posts the reveal.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import QuizConfig
 from bot.content.library import ContentStore
-from bot.content.model import Chapter, QuizItem
+from bot.content.model import Book
 from bot.core.activity import ActivityKind
 from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
@@ -24,21 +28,24 @@ from bot.core.outbox import PostError
 from bot.core.refs import Caller, Place
 from bot.core.replies import Reply
 from bot.core.supervisor import Supervisor
-from bot.features.quiz.model import QuizSession, with_footer
+from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
 from bot.features.quiz.repo import QuizRepo
+from bot.features.quiz.selection import Selection
+from bot.features.quiz.timers import QuizTimers
+from bot.storage.db import Database, IntegrityError
 
 log = logging.getLogger(__name__)
 
-KINDS = ("choice", "truefalse", "text")
+ACK = frozenset({"ack"})
+CLOSED_ALREADY = "quiz %d question %d: closed already (by another process or a moderator)"
+TIME_IS_UP = "Time is up. A moderator moves on with `quiz next`."
 
 
-@dataclass(frozen=True)
-class Selection:
-    items: list[QuizItem]
-    label: str
-    chapter: int | None
-    deck: str | None
-    asked: int  # how many questions were asked for (more than `items` when too few exist)
+class LostRace(UserError):
+    """Another process changed the quiz between our read and our write (rolled back)."""
+
+    def __init__(self) -> None:
+        super().__init__("The quiz moved on meanwhile; nothing was changed. See quiz status.")
 
 
 class QuizService:
@@ -46,6 +53,7 @@ class QuizService:
         self,
         config: QuizConfig,
         store: ContentStore,
+        db: Database,
         repo: QuizRepo,
         engine: Engine,
         clock: Clock,
@@ -54,108 +62,52 @@ class QuizService:
     ) -> None:
         self.config = config
         self.store = store
+        self.db = db
         self.repo = repo
         self.engine = engine
         self.clock = clock
         self.rng = rng
-        self.supervisor = supervisor
-        self.sessions: dict[str, QuizSession] = {}
-        self._timers: dict[int, asyncio.Task[None]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.close_overdue)
 
-    def _lock(self, channel_key: str) -> asyncio.Lock:
-        return self._locks.setdefault(channel_key, asyncio.Lock())
+    async def book(self, place: Place) -> Book:
+        """The book the place's group reads: quizzes and practice take their items from it."""
+        return await self.store.book_for(place)
 
-    # -- choosing questions -------------------------------------------------------------
-
-    def chapter(self, number: int) -> Chapter:
-        """The book's chapter, or a UserError naming the chapters there are."""
-        found = self.store.book.chapter(number)
-        if found is None:
-            chapters = ", ".join(str(n) for n in self.store.book.numbers)
-            raise UserError(f"There is no chapter {number}. Chapters: {chapters}.")
-        return found
-
-    def select(
-        self,
-        chapter: int | None,
-        deck: str | None,
-        kinds: Sequence[str] | None,
-        count: int,
-    ) -> Selection:
-        book = self.store.book
-        if deck is not None:
-            found = book.deck(deck)
-            if found is None:
-                names = ", ".join(d.id for d in book.decks) or "none"
-                raise UserError(f"There is no quiz deck {deck!r}. Decks: {names}.")
-            pool, label = list(found.quiz), f"deck {found.title}"
-        elif chapter is not None:
-            pool, label = list(self.chapter(chapter).quiz), f"chapter {chapter}"
-        else:
-            pool, label = [i for c in book.chapters for i in c.quiz], "all chapters"
-        if kinds:
-            pool = [i for i in pool if i.kind in kinds]
-        if not pool:
-            what = f" of kind {', '.join(kinds)}" if kinds else ""
-            raise UserError(f"There are no quiz items{what} in {label}.")
-        chosen = self.rng.sample(pool, min(count, len(pool)))
-        return Selection(chosen, label, chapter if deck is None else None, deck, count)
-
-    def question_count(self, asked: int | None) -> int:
-        count = self.config.default_questions if asked is None else asked
-        if not 1 <= count <= self.config.max_questions:
-            raise UserError(f"A quiz asks 1 to {self.config.max_questions} questions.")
-        return count
-
-    def seconds(self, asked: int | None) -> int | None:
-        seconds = self.config.default_seconds if asked is None else asked
-        if seconds is not None and not 5 <= seconds <= self.config.max_seconds:
-            raise UserError(f"`seconds` must be between 5 and {self.config.max_seconds}.")
-        return seconds
-
-    # -- the group quiz -----------------------------------------------------------------
-
-    def running(self, place: Place) -> QuizSession | None:
-        return self.sessions.get(place.channel_key)
+    # -- starting -----------------------------------------------------------------------
 
     async def start(
-        self,
-        ctx: CommandContext,
-        selection: Selection,
-        seconds: int | None,
+        self, ctx: CommandContext, selection: Selection, seconds: int | None
     ) -> list[Reply]:
-        key = ctx.place.channel_key
-        async with self._lock(key):
-            if key in self.sessions:
-                current = self.sessions[key]
-                raise UserError(
-                    f"A quiz is already running in this channel ({current.label}, question "
-                    f"{current.position + 1} of {current.total}); stop it with "
-                    f"{ctx.prefix}quiz stop before starting another."
-                )
-            now = ctx.now
-            session = QuizSession(
-                id=0,
-                place=ctx.place,
-                started_by=ctx.caller.user_id,
-                started_by_name=ctx.caller.display_name,
-                items=selection.items,
-                label=selection.label,
-                started_at=now,
-                question_at=now,
-                seconds=seconds,
-                chapter=selection.chapter,
-                deck=selection.deck,
-                speed_bonus=self.config.speed_bonus,
-            )
-            session.open_question(now)
-            quiz_id = await self.repo.create(session)
-            if quiz_id is None:
-                raise UserError("A quiz is already running in this channel.")
-            session.id = quiz_id
-            self.sessions[key] = session
-            self._arm(session)
+        now = ctx.now
+        session = QuizSession(
+            id=0,
+            place=ctx.place,
+            started_by=ctx.caller.user_id,
+            started_by_name=ctx.caller.display_name,
+            items=selection.items,
+            label=selection.label,
+            started_at=now,
+            question_at=now,
+            seconds=seconds,
+            chapter=selection.chapter,
+            deck=selection.deck,
+            speed_bonus=self.config.speed_bonus,
+            book_id=selection.book_id,
+        )
+        session.open_question(now)
+        try:
+            async with self.db.transaction():
+                current = await self.repo.running_at(ctx.place)
+                if current is not None:
+                    raise UserError(
+                        f"A quiz is already running in this channel ({current.label}, question "
+                        f"{current.position + 1} of {current.total}); stop it with "
+                        f"{ctx.prefix}quiz stop before starting another."
+                    )
+                session.id = await self.repo.create(session)
+        except IntegrityError:
+            raise UserError("A quiz is already running in this channel.") from None
+        self.timers.arm(session)
         timing = f", {seconds} seconds each" if seconds else ""
         fewer = " (all there are)" if selection.asked > session.total else ""
         intro = Reply(
@@ -164,12 +116,19 @@ class QuizService:
         )
         return [intro, session.question_reply(ctx.prefix)]
 
-    def _may_run(self, ctx: CommandContext, session: QuizSession, what: str) -> None:
-        if not (ctx.is_moderator or ctx.caller.user_id == session.started_by):
-            raise UserError(f"Only moderators and the member who started the quiz can {what} it.")
+    # -- finding the quiz ---------------------------------------------------------------
 
-    def _require(self, place: Place, prefix: str) -> QuizSession:
-        session = self.sessions.get(place.channel_key)
+    async def _find(self, place: Place, token: str | None) -> QuizSession | None:
+        """The running quiz a command is for: the one a question's token names, else the
+        place's."""
+        if token is None:
+            return await self.repo.running_at(place)
+        quiz_id = quiz_of_token(token)
+        session = await self.repo.by_id(quiz_id) if quiz_id is not None else None
+        return session if session is not None and _token_fits(session, place) else None
+
+    async def _require(self, place: Place, prefix: str, token: str | None = None) -> QuizSession:
+        session = await self._find(place, token)
         if session is None:
             raise UserError(
                 f"There is no quiz running in this channel. A moderator starts one "
@@ -177,157 +136,185 @@ class QuizService:
             )
         return session
 
-    async def next(self, ctx: CommandContext) -> list[Reply]:
-        async with self._lock(ctx.place.channel_key):
-            session = self._require(ctx.place, ctx.prefix)
-            self._may_run(ctx, session, "move on in")
-            replies: list[Reply] = []
-            if session.phase == "open":
-                replies.append(self._close(session, ctx.now))
-            if session.advance(ctx.now):
-                replies.append(session.question_reply(ctx.prefix))
-                self._arm(session)
-            else:
-                replies.append(session.results_reply())
-                del self.sessions[ctx.place.channel_key]
-            await self.repo.save_state(session)
-        return replies
+    @staticmethod
+    def _may_run(ctx: CommandContext, session: QuizSession, what: str) -> None:
+        if not (ctx.is_moderator or ctx.caller.user_id == session.started_by):
+            raise UserError(f"Only moderators and the member who started the quiz can {what} it.")
 
-    async def stop(self, ctx: CommandContext) -> list[Reply]:
-        async with self._lock(ctx.place.channel_key):
-            session = self._require(ctx.place, ctx.prefix)
-            self._may_run(ctx, session, "stop")
-            replies: list[Reply] = []
-            if session.phase == "open":
-                replies.append(self._close(session, ctx.now))
-            session.finish(ctx.now)
-            replies.append(session.results_reply(stopped=True))
-            del self.sessions[ctx.place.channel_key]
-            await self.repo.save_state(session)
-        return replies
+    # -- answers ------------------------------------------------------------------------
 
-    def status(self, ctx: CommandContext) -> Reply:
-        session = self._require(ctx.place, ctx.prefix)
-        return Reply(text=session.status_text(ctx.now, ctx.prefix), private=True)
-
-    async def answer(
-        self, ctx: CommandContext, raw: str, token: str | None
-    ) -> Reply | list[Reply] | None:
-        """Answer the channel's quiz; None when no quiz runs here (practice may take it)."""
-        session = self.sessions.get(ctx.place.channel_key)
+    async def answer(self, ctx: CommandContext, raw: str, token: str | None) -> Reply | None:
+        """Answer the place's quiz; None when no quiz runs here (practice may take it)."""
         if token is not None and token.startswith("p"):
             return None  # a practice question's button
-        if session is None:
+        caller = ctx.caller
+        # The fast path: one read, then one conditional write that only a still open
+        # question takes (no transaction: 5,000 members may answer at once).
+        found = await self._for_answer(ctx.place, token, caller.user_id)
+        if found is None:
             if token is not None:
                 raise UserError("That question has closed; your answer was not counted.")
             return None
-        caller = ctx.caller
+        session, own = found
+        if own is not None:
+            session.answers = {session.position: {caller.user_id: own}}
         outcome = session.answer(caller.user_id, caller.display_name, raw, ctx.now, token)
         if outcome.same:
             return Reply(
                 text=f"Your answer to question {outcome.question + 1} is still "
                 f"{outcome.answer.given}.",
                 private=True,
-                tags=frozenset({"ack"}),
+                tags=ACK,
             )
-        try:
-            await self.repo.save_answer(session.id, outcome.question, outcome.answer)
-        except Exception:
-            # Not stored means not acknowledged: undo it in memory too.
-            answers = session.answers.get(outcome.question, {})
-            if outcome.previous is None:
-                answers.pop(caller.user_id, None)
-            else:
-                answers[caller.user_id] = outcome.previous
-            raise
+        if not await self.repo.save_answer_if_open(session, outcome.question, outcome.answer):
+            raise UserError(
+                f"Too late: question {outcome.question + 1} has closed; your answer was not "
+                "counted."
+            )
         if outcome.first:
             self.engine.record(ActivityKind.QUIZ_ANSWER, caller, ctx.place)
             text = f"Your answer to question {outcome.question + 1}: {outcome.answer.given}."
         else:
+            was = outcome.previous.given if outcome.previous else ""
             text = (
                 f"Changed your answer to question {outcome.question + 1}: "
-                f"{outcome.answer.given} (was {outcome.previous.given if outcome.previous else ''})."
+                f"{outcome.answer.given} (was {was})."
             )
         return Reply(
-            text=f"{text} You can change it until the question closes.",
-            private=True,
-            tags=frozenset({"ack"}),
+            text=f"{text} You can change it until the question closes.", private=True, tags=ACK
         )
 
+    async def _for_answer(
+        self, place: Place, token: str | None, member: str
+    ) -> tuple[QuizSession, Answer | None] | None:
+        if token is None:
+            return await self.repo.for_answer(place, member)
+        quiz_id = quiz_of_token(token)
+        found = await self.repo.for_answer(quiz_id, member) if quiz_id is not None else None
+        return found if found is not None and _token_fits(found[0], place) else None
+
     async def withdraw(self, ctx: CommandContext, token: str | None) -> Reply:
-        session = self._require(ctx.place, ctx.prefix)
-        answer = session.withdraw(ctx.caller.user_id, ctx.now, token)
-        try:
-            await self.repo.delete_answer(session.id, session.position, ctx.caller.user_id)
-        except Exception:
-            session.answers.setdefault(session.position, {})[ctx.caller.user_id] = answer
-            raise
+        member = ctx.caller.user_id
+        async with self.db.transaction():
+            session = await self._require(ctx.place, ctx.prefix, token)
+            await self._load_own(session, member)
+            answer = session.withdraw(member, ctx.now, token)
+            await self.repo.delete_answer(session.id, session.position, member)
         return Reply(
             text=f"Your answer to question {session.position + 1} ({answer.given}) is withdrawn.",
             private=True,
-            tags=frozenset({"ack"}),
+            tags=ACK,
         )
 
-    def _close(self, session: QuizSession, now: datetime) -> Reply:
-        """Close the open question (no await: answers after this are refused at once)."""
-        self._disarm(session.id)
-        right = session.close(now)
-        for answer in right:
-            self.engine.record(
-                ActivityKind.QUIZ_CORRECT, Caller(answer.member, answer.name), session.place
-            )
-        return session.reveal_reply()
+    async def _load_own(self, session: QuizSession, member: str) -> None:
+        """Only the member's own answer to the open question: all an answer needs."""
+        own = await self.repo.answer_of(session.id, session.position, member)
+        session.answers = {session.position: {member: own}} if own is not None else {}
 
-    # -- timers -----------------------------------------------------------------------
+    # -- closing and moving on ----------------------------------------------------------
 
-    def _arm(self, session: QuizSession) -> None:
-        """Start the timer that closes a timed question at its deadline."""
-        self._disarm(session.id)
-        if session.phase != "open" or session.deadline is None:
-            return
-        task = self.supervisor.spawn(
-            f"quiz-{session.id}-timer",
-            self._timer(session.place.channel_key, session.id, session.position, session.deadline),
-        )
-        self._timers[session.id] = task
+    async def next(self, ctx: CommandContext) -> list[Reply]:
+        """Reveal the open question (if open) and ask the next one, or finish."""
+        return await self._move_on(ctx, stop=False)
 
-    def _disarm(self, quiz_id: int) -> None:
-        task = self._timers.pop(quiz_id, None)
-        if task is not None and task is not asyncio.current_task():
-            task.cancel()
+    async def stop(self, ctx: CommandContext) -> list[Reply]:
+        """Reveal the open question (if open) and finish now."""
+        return await self._move_on(ctx, stop=True)
 
-    async def _timer(self, key: str, quiz_id: int, position: int, deadline: datetime) -> None:
-        await self.clock.sleep_until(deadline)
-        async with self._lock(key):
-            session = self.sessions.get(key)
-            if (
-                session is None
-                or session.id != quiz_id
-                or session.position != position
-                or session.phase != "open"
-            ):
-                return
-            self._timers.pop(quiz_id, None)
-            now = self.clock.now()
-            replies = [self._close(session, now)]
-            if session.position + 1 >= session.total:
-                session.advance(now)
-                replies.append(session.results_reply())
-                del self.sessions[key]
+    async def _move_on(self, ctx: CommandContext, stop: bool) -> list[Reply]:
+        async with self.db.transaction():
+            session = await self._require(ctx.place, ctx.prefix)
+            self._may_run(ctx, session, "stop" if stop else "move on in")
+            await self.repo.load_answers(session)
+            was = (session.position, session.phase)
+            replies: list[Reply] = []
+            right: list[Answer] = []
+            if session.phase is Phase.OPEN:
+                reveal, right = await self._close(session, ctx.now)
+                replies.append(reveal)
+            if stop:
+                session.finish(ctx.now)
+                replies.append(session.results_reply(stopped=True))
+            elif session.advance(ctx.now):
+                replies.append(session.question_reply(ctx.prefix))
             else:
-                replies[0] = with_footer(
-                    replies[0], "Time is up. A moderator moves on with `quiz next`."
-                )
-            await self.repo.save_state(session)
+                replies.append(session.results_reply())
+            await self._save(session, *was)
+        self._after_close(session, right)
+        return replies
+
+    async def close_overdue(self, quiz_id: int, position: int) -> bool:
+        """A timer's or the sweeper's close of a timed question whose deadline has passed.
+
+        Posts the reveal (and the results after the last question) when this process's
+        transaction closed it; does nothing when the question had closed already, moved on
+        or is not due (another process, or a moderator, got there first)."""
+        now = self.clock.now()
+        try:
+            async with self.db.transaction():
+                session = await self.repo.by_id(quiz_id)
+                if (
+                    session is None
+                    or session.phase is not Phase.OPEN
+                    or session.position != position
+                ):
+                    log.info(CLOSED_ALREADY, quiz_id, position + 1)
+                    return False
+                if session.deadline is None or now < session.deadline:
+                    return False  # not due (yet): the deadline moved or the clock is behind
+                await self.repo.load_answers(session)
+                reveal, right = await self._close(session, now)
+                replies = [reveal]
+                if session.position + 1 >= session.total:
+                    session.advance(now)
+                    replies.append(session.results_reply())
+                else:
+                    replies[0] = with_footer(reveal, TIME_IS_UP)
+                await self._save(session, position, Phase.OPEN)
+        except (IntegrityError, LostRace):
+            log.info(CLOSED_ALREADY, quiz_id, position + 1)
+            return False
+        self._after_close(session, right)
         try:
             await self.engine.outbox.post(session.place, replies)
         except PostError as exc:
             log.warning("quiz %d: the reveal could not be posted: %s", quiz_id, exc)
+        return True
 
-    async def resume(self) -> None:
-        """At start: take back every running quiz; timed questions keep their deadline."""
-        for session in await self.repo.running():
-            self.sessions[session.place.channel_key] = session
-            self._arm(session)
-        if self.sessions:
-            log.info("resumed %d running quiz(zes)", len(self.sessions))
+    async def _close(self, session: QuizSession, now: datetime) -> tuple[Reply, list[Answer]]:
+        """Close the open question and note its reveal (inside the caller's transaction)."""
+        right = session.close(now)
+        await self.repo.record_reveal(session.id, session.position, now)
+        return session.reveal_reply(), right
+
+    async def _save(self, session: QuizSession, position: int, phase: Phase) -> None:
+        if not await self.repo.save_state(session, position, phase):
+            raise LostRace
+
+    def _after_close(self, session: QuizSession, right: list[Answer]) -> None:
+        """Once the close is committed: activity for the right answers, the next timer."""
+        for answer in right:
+            self.engine.record(
+                ActivityKind.QUIZ_CORRECT, Caller(answer.member, answer.name), session.place
+            )
+        self.timers.arm(session)
+
+    # -- reading ------------------------------------------------------------------------
+
+    async def status(self, ctx: CommandContext) -> Reply:
+        session = await self._require(ctx.place, ctx.prefix)
+        await self.repo.load_answers(session, session.position)
+        return Reply(text=session.status_text(ctx.now, ctx.prefix), private=True)
+
+    async def resume(self) -> int:
+        """At start: arm the timers of every running quiz (an overdue one closes at once)."""
+        running = await self.repo.running()
+        for session in running:
+            self.timers.arm(session)
+        return len(running)
+
+
+def _token_fits(session: QuizSession, place: Place) -> bool:
+    """A token's quiz answers from its own channel of its own group, while it runs (the
+    thread is not compared: a Matrix reaction does not say which thread it is in)."""
+    return session.phase is not Phase.FINISHED and session.place.channel == place.channel

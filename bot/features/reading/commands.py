@@ -1,5 +1,5 @@
-"""Read-only commands on the content: chapters, summary, quote, glossary, discuss, about,
-and the moderators' reload."""
+"""Read-only commands on the group's book: chapters, summary, quote, glossary, discuss,
+about, and the moderators' reload of the whole library."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import random
 from rapidfuzz import fuzz, process
 
 from bot.content.library import ContentStore
-from bot.content.model import Chapter
+from bot.content.model import Book, Chapter
 from bot.core.chapters import CurrentChapter, no_plan
 from bot.core.command_context import CommandContext
-from bot.core.commands import Arg, ArgKind, Args, CommandSet, UserError, as_int
+from bot.core.commands import Arg, ArgKind, Args, Commands, UserError, as_int
+from bot.core.refs import Place
 from bot.core.replies import Field, Reply
 
 
@@ -20,6 +21,8 @@ def chapter_arg(help: str = "chapter number") -> Arg:
 
 
 class Reading:
+    """What the reading commands share: the library, the dice, the reading plan."""
+
     def __init__(
         self,
         store: ContentStore,
@@ -30,9 +33,13 @@ class Reading:
         self.rng = rng
         self.current_chapter = current_chapter
 
+    async def book(self, place: Place) -> Book:
+        """The book the place's group reads (its choice, else the default)."""
+        return await self.store.book_for(place)
+
     async def chapter(self, ctx: CommandContext, number: int | None) -> Chapter:
         """The chapter asked for, else the plan's chapter, else the book's first."""
-        book = self.store.book
+        book = await self.book(ctx.place)
         if number is None:
             number = await self.current_chapter(ctx.place)
             if number is None or book.chapter(number) is None:
@@ -42,162 +49,176 @@ class Reading:
             raise UserError(f"There is no chapter {number}. Chapters: {book.chapter_list()}.")
         return chapter
 
-    def commands(self) -> CommandSet:
-        cs = CommandSet()
 
-        @cs.command("chapters", "List the chapters of the book")
-        async def chapters(ctx: CommandContext, args: Args) -> Reply:
-            book = self.store.book
-            lines = [
-                f"{c.number}. {c.title} ({len(c.quotes)} quotes, {len(c.quiz)} quiz items)"
-                for c in book.chapters
-            ]
-            return Reply(title=book.meta.title, text="\n".join(lines))
+commands: Commands[Reading] = Commands()
 
-        @cs.command(
-            "summary",
-            "Summary of a chapter (add `long` for the key points)",
-            chapter_arg(),
-            Arg("long", "the key points in order", kind=ArgKind.FLAG, type=bool),
+
+@commands.command("chapters", "List the chapters of the group's book")
+async def chapters(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    book = await reading.book(ctx.place)
+    lines = [
+        f"{c.number}. {c.title} ({len(c.quotes)} quotes, {len(c.quiz)} quiz items)"
+        for c in book.chapters
+    ]
+    return Reply(title=book.meta.title, text="\n".join(lines))
+
+
+@commands.command(
+    "summary",
+    "Summary of a chapter (add `long` for the key points)",
+    chapter_arg(),
+    Arg("long", "the key points in order", kind=ArgKind.FLAG, type=bool),
+)
+async def summary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    chapter = await reading.chapter(ctx, args.int("chapter"))
+    if args.flag("long"):
+        points = "\n".join(f"{i}. {p}" for i, p in enumerate(chapter.key_points, 1))
+        text = f"{chapter.summary}\n\nKey points:\n{points}"
+    else:
+        text = chapter.summary
+    return Reply(
+        title=f"Chapter {chapter.number}: {chapter.title}",
+        text=text,
+        footer=None
+        if args.flag("long")
+        else f"{ctx.prefix}summary {chapter.number} long for the key points",
+    )
+
+
+@commands.command(
+    "quote",
+    "A quote from a chapter, optionally one containing some words",
+    chapter_arg(),
+    Arg("words", "words the quote should contain", kind=ArgKind.TEXT, metavar="words"),
+)
+async def quote(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    number = args.int("chapter")
+    chapters = (
+        [await reading.chapter(ctx, number)]
+        if number is not None
+        else list((await reading.book(ctx.place)).chapters)
+    )
+    quotes = [(c, q) for c in chapters for q in c.quotes]
+    words = (args.text("words") or "").lower().split()
+    if words:
+        quotes = [
+            (c, q) for c, q in quotes if all(w in f"{q.text} {q.source}".lower() for w in words)
+        ]
+    if not quotes:
+        where = f"chapter {number}" if number is not None else "the book"
+        wanted = f" containing {' '.join(words)!r}" if words else ""
+        raise UserError(f"No quote in {where}{wanted}.")
+    chapter, chosen = reading.rng.choice(quotes)
+    return Reply(
+        text=f"“{chosen.text}”",
+        footer=f"— {chosen.source} (chapter {chapter.number})",
+    )
+
+
+@commands.command(
+    "glossary",
+    "Explain a term, or list the glossary",
+    Arg("term", "the term to explain", kind=ArgKind.TEXT, hint="term", metavar="term"),
+)
+async def glossary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    book = await reading.book(ctx.place)
+    terms = {t.term: (c, t) for c in book.chapters for t in c.glossary}
+    asked = args.text("term")
+    if not asked:
+        return Reply(
+            title="Glossary",
+            text=", ".join(sorted(terms, key=str.lower)),
+            footer=f"{ctx.prefix}glossary <term> for a definition",
         )
-        async def summary(ctx: CommandContext, args: Args) -> Reply:
-            chapter = await self.chapter(ctx, args.int("chapter"))
-            if args.flag("long"):
-                points = "\n".join(f"{i}. {p}" for i, p in enumerate(chapter.key_points, 1))
-                text = f"{chapter.summary}\n\nKey points:\n{points}"
-            else:
-                text = chapter.summary
-            return Reply(
-                title=f"Chapter {chapter.number}: {chapter.title}",
-                text=text,
-                footer=None
-                if args.flag("long")
-                else f"{ctx.prefix}summary {chapter.number} long for the key points",
-            )
-
-        @cs.command(
-            "quote",
-            "A quote from a chapter, optionally one containing some words",
-            chapter_arg(),
-            Arg("words", "words the quote should contain", kind=ArgKind.TEXT, metavar="words"),
+    names: dict[str, str] = {}
+    for name, (_, term) in terms.items():
+        for alias in (name, *term.aliases):
+            names[alias.lower()] = name
+    key = names.get(asked.lower())
+    if key is None:
+        close = process.extract(
+            asked.lower(), list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=80
         )
-        async def quote(ctx: CommandContext, args: Args) -> Reply:
-            number = args.int("chapter")
-            chapters = (
-                [await self.chapter(ctx, number)]
-                if number is not None
-                else list(self.store.book.chapters)
+        candidates = sorted({names[c[0]] for c in close})  # aliases of one term count once
+        if len(candidates) == 1 or (close and close[0][1] >= 95):
+            key = names[close[0][0]]
+        else:
+            hint = (
+                " Did you mean: " + ", ".join(candidates) + "?"
+                if close
+                else f" Type {ctx.prefix}glossary for the list."
             )
-            quotes = [(c, q) for c in chapters for q in c.quotes]
-            words = (args.text("words") or "").lower().split()
-            if words:
-                quotes = [
-                    (c, q)
-                    for c, q in quotes
-                    if all(w in f"{q.text} {q.source}".lower() for w in words)
-                ]
-            if not quotes:
-                where = f"chapter {number}" if number is not None else "the book"
-                wanted = f" containing {' '.join(words)!r}" if words else ""
-                raise UserError(f"No quote in {where}{wanted}.")
-            chapter, chosen = self.rng.choice(quotes)
-            return Reply(
-                text=f"“{chosen.text}”",
-                footer=f"— {chosen.source} (chapter {chapter.number})",
-            )
+            raise UserError(f"No glossary entry for {asked!r}.{hint}")
+    chapter, term = terms[key]
+    aliases = f" (also: {', '.join(term.aliases)})" if term.aliases else ""
+    return Reply(
+        title=f"{term.term}{aliases}",
+        text=term.definition,
+        footer=f"chapter {chapter.number}",
+    )
 
-        @cs.command(
-            "glossary",
-            "Explain a term, or list the glossary",
-            Arg("term", "the term to explain", kind=ArgKind.TEXT, hint="term", metavar="term"),
+
+@commands.command("discuss", "A discussion prompt for a chapter", chapter_arg())
+async def discuss(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    chapter = await reading.chapter(ctx, args.int("chapter"))
+    if not chapter.discussion:
+        raise UserError(f"Chapter {chapter.number} has no discussion prompts.")
+    return Reply(
+        title=f"For discussion (chapter {chapter.number})",
+        text=reading.rng.choice(chapter.discussion),
+    )
+
+
+@commands.command("about", "About this bot and the group's book")
+async def about(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    meta = (await reading.book(ctx.place)).meta
+    fields = [
+        Field("Author", meta.author),
+        Field("Source", meta.source),
+        Field("Language", meta.language),
+    ]
+    if meta.notes:
+        fields.append(Field("Notes", meta.notes))
+    return Reply(
+        title=meta.title,
+        text=(
+            "Kruzhok is a bot for reading circles: summaries, quotes, a glossary, "
+            "discussion prompts, quizzes and daily quotes. "
+            f"Type {ctx.prefix}help for the commands."
+        ),
+        fields=tuple(fields),
+    )
+
+
+@commands.command(
+    "reload",
+    "Load the library again (kept as it was if any book has errors)",
+    moderator=True,
+)
+async def reload(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
+    problems = reading.store.reload()
+    if problems:
+        shown = "\n".join(str(p) for p in problems[:15])
+        more = f"\n...and {len(problems) - 15} more" if len(problems) > 15 else ""
+        return Reply(
+            title="Content not reloaded",
+            text=f"The content on disk has {len(problems)} problem(s); the old content stays.\n{shown}{more}",
+            private=True,
+            tags=frozenset({"error"}),
         )
-        async def glossary(ctx: CommandContext, args: Args) -> Reply:
-            terms = {t.term: (c, t) for c in self.store.book.chapters for t in c.glossary}
-            asked = args.text("term")
-            if not asked:
-                return Reply(
-                    title="Glossary",
-                    text=", ".join(sorted(terms, key=str.lower)),
-                    footer=f"{ctx.prefix}glossary <term> for a definition",
-                )
-            names: dict[str, str] = {}
-            for name, (_, term) in terms.items():
-                for alias in (name, *term.aliases):
-                    names[alias.lower()] = name
-            key = names.get(asked.lower())
-            if key is None:
-                close = process.extract(
-                    asked.lower(), list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=80
-                )
-                candidates = sorted({names[c[0]] for c in close})  # aliases of one term count once
-                if len(candidates) == 1 or (close and close[0][1] >= 95):
-                    key = names[close[0][0]]
-                else:
-                    hint = (
-                        " Did you mean: " + ", ".join(candidates) + "?"
-                        if close
-                        else f" Type {ctx.prefix}glossary for the list."
-                    )
-                    raise UserError(f"No glossary entry for {asked!r}.{hint}")
-            chapter, term = terms[key]
-            aliases = f" (also: {', '.join(term.aliases)})" if term.aliases else ""
-            return Reply(
-                title=f"{term.term}{aliases}",
-                text=term.definition,
-                footer=f"chapter {chapter.number}",
-            )
-
-        @cs.command("discuss", "A discussion prompt for a chapter", chapter_arg())
-        async def discuss(ctx: CommandContext, args: Args) -> Reply:
-            chapter = await self.chapter(ctx, args.int("chapter"))
-            if not chapter.discussion:
-                raise UserError(f"Chapter {chapter.number} has no discussion prompts.")
-            return Reply(
-                title=f"For discussion (chapter {chapter.number})",
-                text=self.rng.choice(chapter.discussion),
-            )
-
-        @cs.command("about", "About this bot and the book")
-        async def about(ctx: CommandContext, args: Args) -> Reply:
-            meta = self.store.book.meta
-            fields = [
-                Field("Author", meta.author),
-                Field("Source", meta.source),
-                Field("Language", meta.language),
-            ]
-            if meta.notes:
-                fields.append(Field("Notes", meta.notes))
-            return Reply(
-                title=meta.title,
-                text=(
-                    "Kruzhok is a bot for reading circles: summaries, quotes, a glossary, "
-                    "discussion prompts, quizzes and daily quotes. "
-                    f"Type {ctx.prefix}help for the commands."
-                ),
-                fields=tuple(fields),
-            )
-
-        @cs.command(
-            "reload",
-            "Load the content again (kept as it was if the new one has errors)",
-            moderator=True,
+    books = reading.store.library.books
+    lines = [f"Content reloaded: {len(books)} book(s)."]
+    for book in books:
+        items = sum(len(c.quiz) for c in book.chapters)
+        quotes = sum(len(c.quotes) for c in book.chapters)
+        lines.append(
+            f"{book.meta.id}: {len(book.chapters)} chapter(s), {quotes} quotes, {items} quiz items."
         )
-        async def reload(ctx: CommandContext, args: Args) -> Reply:
-            problems = self.store.reload()
-            if problems:
-                shown = "\n".join(str(p) for p in problems[:15])
-                more = f"\n...and {len(problems) - 15} more" if len(problems) > 15 else ""
-                return Reply(
-                    title="Content not reloaded",
-                    text=f"The content on disk has {len(problems)} problem(s); the old content stays.\n{shown}{more}",
-                    private=True,
-                    tags=frozenset({"error"}),
-                )
-            book = self.store.book
-            items = sum(len(c.quiz) for c in book.chapters)
-            quotes = sum(len(c.quotes) for c in book.chapters)
-            return Reply(
-                text=f"Content reloaded: {len(book.chapters)} chapter(s), {quotes} quotes, {items} quiz items."
-            )
-
-        return cs
+    missing = await reading.store.missing_choice(ctx.place)
+    if missing is not None:
+        lines.append(
+            f"This group's book {missing!r} is no longer in the library: the group reads "
+            f"the default book, {reading.store.book.meta.title}, until a moderator chooses "
+            f"another ({ctx.prefix}book use)."
+        )
+    return Reply(text="\n".join(lines))

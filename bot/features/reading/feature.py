@@ -12,7 +12,7 @@ from bot.core.commands import Command
 from bot.core.feature import BaseFeature
 from bot.core.refs import Place
 from bot.core.suggestions import Suggestion
-from bot.features.reading.commands import Reading
+from bot.features.reading.commands import Reading, commands
 
 
 class ReadingFeature(BaseFeature):
@@ -25,7 +25,7 @@ class ReadingFeature(BaseFeature):
         self.reading = Reading(store, rng, current_chapter)
 
     def commands(self) -> Sequence[Command]:
-        return self.reading.commands().commands
+        return commands.bind(self.reading)
 
     async def chapters(self, place: Place, typed: str) -> list[Suggestion]:
         book = await self.store.book_for(place)

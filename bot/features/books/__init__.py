@@ -1,0 +1,1 @@
+"""books: which book of the library each group reads."""

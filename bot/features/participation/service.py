@@ -1,0 +1,324 @@
+"""What `stats`, `stats group` and `export participation` compute: figures from the daily
+rows, the group's check-ins from the reading plan, charts. The reading plan and the
+opt-outs belong to other features; the composition root hands this service the narrow
+views of them it needs (`ReadingProgress`, `OptedOut`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.config import ParticipationConfig
+from bot.content.library import ContentStore
+from bot.core.clock import Clock
+from bot.core.command_context import CommandContext
+from bot.core.commands import UserError
+from bot.core.refs import GroupRef, MemberRef, Place
+from bot.core.replies import Attachment, Field, Reply
+from bot.features.participation.charts import ChartSpec, render_png
+from bot.features.participation.recorder import Recorder
+from bot.features.participation.repo import COUNTERS, DailyRow, Participant, ParticipationRepo
+from bot.features.participation.stats import (
+    Period,
+    local_day,
+    parse_period,
+    per_day,
+    ranking,
+    streaks,
+    totals,
+    week_start,
+)
+
+CHART_DAYS = 30
+CSV_COLUMNS = (
+    "day",
+    "platform",
+    "group_id",
+    "channel_id",
+    "user_id",
+    "display_name",
+    "book_id",
+    "chapter",
+)
+
+# Whether a member opted out of participation records (asked of the database).
+OptedOut = Callable[[MemberRef], Awaitable[bool]]
+
+
+async def nobody_opted_out(member: MemberRef) -> bool:
+    return False
+
+
+class CheckInView(Protocol):
+    """A member's check-in for a chapter of the group's book, as the reading plan keeps it."""
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def chapter(self) -> int: ...
+
+    @property
+    def day(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PlanLabel:
+    """The plan's chapter (None without a plan) and how the charts and texts name it."""
+
+    chapter: int | None
+    text: str
+
+
+class ReadingProgress(Protocol):
+    """What the stats need of the reading plan, for the book the place's group reads now."""
+
+    async def plan_label(self, place: Place) -> tuple[int | None, str]:
+        """(the plan's chapter, 'plan: chapter 15, due ...'); (None, 'no plan set')."""
+        ...
+
+    async def checkins(self, place: Place, user_id: str | None = None) -> Sequence[CheckInView]:
+        """The group's check-ins for its book (one member's when `user_id` is given)."""
+        ...
+
+
+class NoProgress:
+    """For a participation feature without a reading plan."""
+
+    async def plan_label(self, place: Place) -> tuple[int | None, str]:
+        return None, "no plan set"
+
+    async def checkins(self, place: Place, user_id: str | None = None) -> Sequence[CheckInView]:
+        return ()
+
+
+def csv_cell(value: object) -> object:
+    """Keep spreadsheets from running a display name as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class StatsService:
+    def __init__(
+        self,
+        repo: ParticipationRepo,
+        recorder: Recorder,
+        store: ContentStore,
+        clock: Clock,
+        tz: ZoneInfo,
+        config: ParticipationConfig,
+        progress: ReadingProgress | None = None,
+        is_opted_out: OptedOut = nobody_opted_out,
+    ) -> None:
+        self.repo = repo
+        self.recorder = recorder
+        self.store = store
+        self.clock = clock
+        self.tz = tz
+        self.config = config
+        self.progress: ReadingProgress = progress or NoProgress()
+        self.is_opted_out = is_opted_out
+
+    def today(self) -> date:
+        return local_day(self.clock.now(), self.tz)
+
+    async def period(self, group: GroupRef, text: str | None, default: str) -> Period:
+        first = await self.repo.first_day(group)
+        return parse_period(
+            text, self.today(), date.fromisoformat(first) if first else None, default
+        )
+
+    async def plan_label(self, place: Place) -> PlanLabel:
+        chapter, text = await self.progress.plan_label(place)
+        return PlanLabel(chapter, text)
+
+    async def members(self, place: Place) -> list[Participant]:
+        """Members with activity or check-ins kept in the group, with their latest names."""
+        ids = await self.repo.active_members(place.group)
+        ids |= {c.user_id for c in await self.progress.checkins(place)}
+        names = await self.repo.names(place.platform, ids)
+        return [Participant(i, names.get(i, i)) for i in sorted(ids)]
+
+    async def find_member(self, ctx: CommandContext, asked: str | None) -> Participant:
+        place, caller = ctx.place, ctx.caller
+        if not asked:
+            if await self.is_opted_out(place.member(caller)):
+                raise UserError(
+                    f"You opted out: nothing is recorded about you. {ctx.prefix}privacy optin "
+                    "to take part again."
+                )
+            return Participant(caller.user_id, caller.display_name)
+        members = await self.members(place)
+        # The text as given first (Matrix ids and some names start with @), then without @.
+        given = asked.strip().lower()
+        found: list[Participant] = []
+        for wanted in dict.fromkeys((given, given.removeprefix("@"))):
+            found = [m for m in members if m.user_id.lower() == wanted]
+            found = found or [m for m in members if m.display_name.lower() == wanted]
+            if found:
+                break
+        if not found:
+            raise UserError(f"No participation is recorded for {asked!r} in this group.")
+        if len(found) > 1:
+            names = ", ".join(f"{m.display_name} ({m.user_id})" for m in found)
+            raise UserError(f"Several members are called {asked!r}: {names}. Ask by id.")
+        return found[0]
+
+    async def member_stats(self, ctx: CommandContext, asked: str | None) -> Reply:
+        await self.recorder.flush()
+        member = await self.find_member(ctx, asked)
+        place, today = ctx.place, self.today()
+        rows = await self.repo.daily(place.group, user_id=member.user_id)
+        name = rows[-1].display_name if rows else member.display_name
+        week = week_start(today).isoformat()
+        this_week = totals(r for r in rows if r.day >= week)
+        overall = totals(rows)
+        current, longest = streaks((date.fromisoformat(r.day) for r in rows if r.total), today)
+        checkins = await self.progress.checkins(place, member.user_id)
+        read = sorted({c.chapter for c in checkins})
+        chapters = (await self.store.book_for(place)).numbers
+        plan = await self.plan_label(place)
+        period = Period(today - timedelta(days=CHART_DAYS - 1), today, "")
+        per = {d: 0 for d in (x.isoformat() for x in period.days)}
+        for row in rows:
+            if row.day in per:
+                per[row.day] += row.total
+        png = await render_png(
+            ChartSpec(
+                title=f"{name}: the last {CHART_DAYS} days",
+                days=period.days,
+                bars=list(per.values()),
+                bars_label="activity",
+                chapters=chapters,
+                progress=[1 if n in read else 0 for n in chapters],
+                progress_label="checked in",
+                width=self.config.chart_width,
+                height=self.config.chart_height,
+                plan_chapter=plan.chapter,
+                plan_label=plan.text,
+            )
+        )
+        fields = (
+            Field("This week", this_week.describe()),
+            Field("Overall", overall.describe()),
+            Field(
+                "Streak",
+                f"{current} active day{'s' if current != 1 else ''} in a row (longest {longest})",
+            ),
+            Field(
+                "Chapters checked in",
+                (", ".join(str(n) for n in read) if read else "none yet")
+                + f" (of {len(chapters)})",
+            ),
+            Field("Quiz accuracy", overall.accuracy()),
+        )
+        return Reply(
+            title=f"Participation of {name}",
+            fields=fields,
+            image=Attachment(f"stats-{today.isoformat()}.png", png, "image/png"),
+            footer="Days are counted in the " + str(self.tz) + " timezone.",
+        )
+
+    async def group_stats(self, ctx: CommandContext, text: str | None) -> Reply:
+        await self.recorder.flush()
+        place = ctx.place
+        period = await self.period(place.group, text, "30d")
+        first, last = period.first.isoformat(), period.last.isoformat()
+        rows = await self.repo.daily(place.group, first, last)
+        active = {r.user_id for r in rows if r.total}
+        overall = totals(rows)
+        posts, members_per_day = per_day(rows, period)
+        n_days = len(period.days)
+        all_checkins = await self.progress.checkins(place)
+        per_chapter = Counter(c.chapter for c in all_checkins if first <= c.day <= last)
+        readers = Counter(c.chapter for c in all_checkins)
+        members = await self.members(place)
+        chapters = (await self.store.book_for(place)).numbers
+        plan = await self.plan_label(place)
+        fields = [
+            Field("Active members", str(len(active))),
+            Field(
+                "Messages per day",
+                f"{overall.posts / n_days:.1f} ({overall.posts} in {n_days} day"
+                f"{'s' if n_days != 1 else ''})",
+            ),
+            Field(
+                "Check-ins per chapter",
+                ", ".join(f"chapter {n}: {k}" for n, k in sorted(per_chapter.items()))
+                or "none in this period",
+            ),
+            Field("Quiz accuracy", overall.accuracy()),
+        ]
+        if self.config.leaderboard:
+            top = ranking(rows)
+            fields.append(
+                Field(
+                    "Top participants",
+                    "\n".join(f"{i}. {n} ({k})" for i, (n, k) in enumerate(top, 1)) or "nobody yet",
+                )
+            )
+        png = await render_png(
+            ChartSpec(
+                title=f"The group: {period.label}",
+                days=period.days,
+                bars=posts,
+                bars_label="messages",
+                line=members_per_day,
+                line_label="active members",
+                chapters=chapters,
+                progress=[readers[n] for n in chapters],
+                progress_label="members checked in (all time)",
+                progress_max=len(members),
+                width=self.config.chart_width,
+                height=self.config.chart_height,
+                plan_chapter=plan.chapter,
+                plan_label=plan.text,
+            )
+        )
+        return Reply(
+            title=f"Group participation: {period.label}",
+            text=plan.text[0].upper() + plan.text[1:] + ".",
+            fields=tuple(fields),
+            image=Attachment(f"stats-group-{last}.png", png, "image/png"),
+        )
+
+    async def export(self, ctx: CommandContext, text: str | None) -> Reply:
+        await self.recorder.flush()
+        place = ctx.place
+        period = await self.period(place.group, text, "all")
+        first, last = period.first.isoformat(), period.last.isoformat()
+        rows = await self.repo.daily(place.group, first, last)
+        return Reply(
+            text=f"{len(rows)} daily row(s), {period.label}.",
+            file=Attachment(f"participation-{first}-to-{last}.csv", to_csv(rows), "text/csv"),
+            private=True,
+        )
+
+
+def to_csv(rows: list[DailyRow]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow((*CSV_COLUMNS, *COUNTERS))
+    for r in rows:
+        writer.writerow(
+            csv_cell(v)
+            for v in (
+                r.day,
+                r.platform,
+                r.group_id,
+                r.channel_id,
+                r.user_id,
+                r.display_name,
+                r.book_id or "",
+                r.chapter or "",
+                *(getattr(r, c) for c in COUNTERS),
+            )
+        )
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,59 @@
+"""`privacy optout|optin|delete|show`: module-level handlers over PrivacyService."""
+
+from __future__ import annotations
+
+from bot.core.command_context import CommandContext
+from bot.core.commands import Args, Commands
+from bot.core.replies import Reply
+from bot.features.privacy.service import PrivacyService
+
+commands: Commands[PrivacyService] = Commands()
+
+
+@commands.command("privacy optout", "Stop recording your participation and delete what was kept")
+async def privacy_optout(privacy: PrivacyService, ctx: CommandContext, args: Args) -> Reply:
+    await privacy.delete(ctx.place.member(ctx.caller), opt_out=True)
+    return Reply(
+        text="Done: your participation is no longer recorded, and what was kept about "
+        "you (activity counts, check-ins, your display name, your answers in finished quizzes) "
+        f"is deleted. {ctx.prefix}privacy optin to take part again.",
+        private=True,
+    )
+
+
+@commands.command("privacy optin", "Record your participation again")
+async def privacy_optin(privacy: PrivacyService, ctx: CommandContext, args: Args) -> Reply:
+    was = await privacy.opt_in(ctx.place.member(ctx.caller))
+    text = (
+        "Welcome back: your participation is recorded again from now on."
+        if was
+        else "You had not opted out: your participation is recorded."
+    )
+    return Reply(text=text, private=True)
+
+
+@commands.command(
+    "privacy delete", "Delete what is kept about you (recording goes on; optout stops it)"
+)
+async def privacy_delete(privacy: PrivacyService, ctx: CommandContext, args: Args) -> Reply:
+    await privacy.delete(ctx.place.member(ctx.caller), opt_out=False)
+    return Reply(
+        text="Done: what was kept about you (activity counts, check-ins, your display "
+        "name, your answers in finished quizzes) is deleted. Recording goes on from now; "
+        f"{ctx.prefix}privacy optout stops it.",
+        private=True,
+    )
+
+
+@commands.command("privacy show", "What is kept about you")
+async def privacy_show(privacy: PrivacyService, ctx: CommandContext, args: Args) -> Reply:
+    member = ctx.place.member(ctx.caller)
+    lines = [f"Your id: {member.platform}:{member.user_id}."]
+    if await privacy.is_opted_out(member):
+        lines.append(
+            "You opted out: nothing is recorded about you; only the opt-out itself "
+            "(your id and its date) is kept, so that it can be honoured."
+        )
+    lines.extend(await privacy.kept(member))
+    lines.append("What you write in the channel is never kept.")
+    return Reply(title="What is kept about you", text="\n".join(lines), private=True)

@@ -1,0 +1,74 @@
+"""Choosing a quiz's questions from a book: a chapter, a named deck or all chapters, of some
+kinds, in a random order. Pure: the book, the limits and the random source are given."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.config import QuizConfig
+from bot.content.model import Book, Chapter, QuizItem
+from bot.core.commands import UserError
+
+KINDS = ("choice", "truefalse", "text")
+
+
+@dataclass(frozen=True)
+class Selection:
+    items: list[QuizItem]
+    label: str
+    chapter: int | None
+    deck: str | None
+    asked: int  # how many questions were asked for (more than `items` when too few exist)
+    book_id: str
+
+
+def chapter_of(book: Book, number: int) -> Chapter:
+    """The book's chapter, or a UserError naming the chapters there are."""
+    found = book.chapter(number)
+    if found is None:
+        chapters = ", ".join(str(n) for n in book.numbers)
+        raise UserError(f"There is no chapter {number}. Chapters: {chapters}.")
+    return found
+
+
+def select(
+    book: Book,
+    rng: random.Random,
+    chapter: int | None,
+    deck: str | None,
+    kinds: Sequence[str] | None,
+    count: int,
+) -> Selection:
+    if deck is not None:
+        found = book.deck(deck)
+        if found is None:
+            names = ", ".join(d.id for d in book.decks) or "none"
+            raise UserError(f"There is no quiz deck {deck!r}. Decks: {names}.")
+        pool, label = list(found.quiz), f"deck {found.title}"
+    elif chapter is not None:
+        pool, label = list(chapter_of(book, chapter).quiz), f"chapter {chapter}"
+    else:
+        pool, label = [i for c in book.chapters for i in c.quiz], "all chapters"
+    if kinds:
+        pool = [i for i in pool if i.kind in kinds]
+    if not pool:
+        what = f" of kind {', '.join(kinds)}" if kinds else ""
+        raise UserError(f"There are no quiz items{what} in {label}.")
+    chosen = rng.sample(pool, min(count, len(pool)))
+    return Selection(chosen, label, chapter if deck is None else None, deck, count, book.meta.id)
+
+
+def question_count(config: QuizConfig, asked: int | None) -> int:
+    count = config.default_questions if asked is None else asked
+    if not 1 <= count <= config.max_questions:
+        raise UserError(f"A quiz asks 1 to {config.max_questions} questions.")
+    return count
+
+
+def seconds_per_question(config: QuizConfig, asked: int | None) -> int | None:
+    seconds = config.default_seconds if asked is None else asked
+    if seconds is not None and not 5 <= seconds <= config.max_seconds:
+        raise UserError(f"`seconds` must be between 5 and {config.max_seconds}.")
+    return seconds
