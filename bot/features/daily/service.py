@@ -1,4 +1,4 @@
-"""Daily quotes, the service: schedules per channel, the due posts, and the posts themselves.
+"""Daily quotes, the service: schedules per place, the due posts, and the posts themselves.
 
 The scheduler loop (scheduler.py) calls `dispatch_due(now)`; the commands
 (commands.py) call the rest. A due post is claimed in the database before it is
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from bot.core.clock import Clock
 from bot.core.commands import UserError
 from bot.core.outbox import Outbox, PostError
 from bot.core.refs import GroupRef, Place
-from bot.core.replies import Field, Reply
+from bot.core.replies import Reply
 from bot.core.timeofday import parse_time
 from bot.features.daily.model import (
     ChapterScope,
@@ -35,8 +35,16 @@ from bot.features.daily.model import (
     ScopeKind,
     Settings,
 )
+from bot.features.daily.quotes import (
+    Pool,
+    chapter_missing,
+    chapter_of,
+    compose,
+    pool_of,
+    scope_problem,
+)
 from bot.features.daily.repo import DailyRepo
-from bot.features.daily.schedule import Run, Schedule, last_run, next_run, pick_quote
+from bot.features.daily.schedule import Run, Schedule, next_run, pick_quote, timing
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -200,39 +208,17 @@ class DailyService:
     ) -> Pool:
         """The quotes of `book` a place's setting allows: one chapter, the plan's chapter,
         or all (also for `current` when there is no plan or the book lacks its chapter)."""
-        number: int | None = None
-        if scope.kind is ScopeKind.NUMBER:
-            number = scope.number
-        elif scope.kind is ScopeKind.CURRENT:
-            planned = await self.current_chapter(place)
-            if planned is not None and book.chapter(planned) is not None:
-                number = planned
+        planned = await self.current_chapter(place) if scope.kind is ScopeKind.CURRENT else None
+        number = chapter_of(scope, planned, book)
         key = (book.meta.id, number)
-        if cache is not None and key in cache:
-            return cache[key]
-        if number is None:
-            chapters: Sequence[Chapter] = book.chapters
-        else:
-            found = book.chapter(number)
-            chapters = [found] if found else []
-        pool = Pool({q.id: (c, q) for c in chapters for q in c.quotes})
-        if cache is not None:
-            cache[key] = pool
-        return pool
+        if cache is None:
+            return pool_of(book, number)
+        if key not in cache:
+            cache[key] = pool_of(book, number)
+        return cache[key]
 
     def compose(self, chapter: Chapter, quote: Quote, prompt: bool) -> list[Reply]:
-        fields: tuple[Field, ...] = ()
-        if prompt and chapter.discussion:
-            fields = (Field("For discussion", self.rng.choice(chapter.discussion)),)
-        return [
-            Reply(
-                title="Quote of the day",
-                text=f"“{quote.text}”",
-                fields=fields,
-                footer=f"— {quote.source} (chapter {chapter.number}: {chapter.title})",
-                tags=frozenset({"daily-quote"}),
-            )
-        ]
+        return compose(chapter, quote, prompt, self.rng)
 
     async def post_now(self, place: Place, user: str) -> list[Reply]:
         """One quote from the place's cycle, outside the schedule (`daily now`)."""
@@ -373,14 +359,6 @@ class DailyService:
         return list(await asyncio.gather(*(send(p) for p in plans)))
 
 
-class Pool:
-    """The quotes a place may get, by id, in a fixed order."""
-
-    def __init__(self, by_id: dict[str, tuple[Chapter, Quote]]) -> None:
-        self.by_id = by_id
-        self.ids = sorted(by_id)
-
-
 @dataclass
 class Round:
     """One dispatch: its instant and what its rows share (computed once per round)."""
@@ -390,17 +368,6 @@ class Round:
     timings: dict[tuple[str, str], tuple[Run, Run]] = field(default_factory=dict)
     books: dict[GroupRef, Book] = field(default_factory=dict)
     pools: dict[tuple[str, int | None], Pool] = field(default_factory=dict)
-
-
-def timing(schedule: Schedule, now: datetime, not_before: date | None) -> tuple[Run, Run]:
-    """The run due at `now` (the latest one not after it) and the run after that."""
-    run = last_run(schedule, now)
-    if not_before is not None and run.local_date < not_before:
-        run = Run(not_before, now)  # the stored next date is ahead of the clock: keep it
-    following = next_run(schedule, max(now, run.at))
-    while following.local_date <= run.local_date:
-        following = next_run(schedule, following.at)
-    return run, following
 
 
 def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:
@@ -414,21 +381,4 @@ def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:
         status=PostStatus.FAILED,
         seen=row.seen,
         error=f"the schedule could not be used and is off ({exc}); set it again",
-    )
-
-
-def chapter_missing(scope: ChapterScope, book: Book) -> bool:
-    return scope.kind is ScopeKind.NUMBER and (
-        scope.number is None or book.chapter(scope.number) is None
-    )
-
-
-def scope_problem(scope: ChapterScope, book: Book) -> str | None:
-    """Why `scope` gives no quotes from `book`: a chapter the book lacks (None: fine)."""
-    if not chapter_missing(scope, book):
-        return None
-    return (
-        f"the setting names chapter {scope.number}, which the book {book.meta.id!r} that "
-        f"this group reads does not have (chapters: {book.chapter_list()}); "
-        "choose one with daily set chapter"
     )
