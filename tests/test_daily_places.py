@@ -148,3 +148,14 @@ async def test_status_and_set_say_when_the_groups_book_lacks_the_chapter(
         assert "No quote to post: the setting names chapter 15" in shown
         shown = await bot.say("/daily set chapter 15", moderator=True)
         assert "There is no chapter 15. Chapters: 1." in shown
+
+
+async def test_status_names_the_book_the_quotes_come_from(tmp_path: Path, clock: FakeClock) -> None:
+    async with console_bot(tmp_path, clock, **two_books(tmp_path)) as bot:
+        await bot.say("/daily set time 13:00 timezone UTC chapter all", moderator=True)
+        assert "Book: An untitled history" in await bot.say("/daily status")
+        group = await bot.app.db.fetchval("SELECT group_id FROM daily_schedules")
+        reads(bot, {group: "second-book"})
+        shown = await bot.say("/daily status")
+        assert "Book: A second book for the daily tests (second-book)" in shown
+        assert "Cycle: 0 of 2 quotes" in shown

@@ -134,6 +134,7 @@ async def daily_status(daily: DailyService, ctx: CommandContext, args: Args) -> 
             if row.enabled and status.next_run is not None
             else f"none: daily quotes are off here ({ctx.prefix}daily set turns them on)",
         ),
+        Field("Book", f"{status.book.meta.title} ({status.book.meta.id})"),
         Field("Cycle", f"{status.seen} of {status.eligible} quotes posted in this round"),
     ]
     if status.problem is not None:

@@ -58,6 +58,15 @@ class ChapterScope:
 ALL_CHAPTERS = ChapterScope(ScopeKind.ALL)
 
 
+def _stored_scope(text: str) -> ChapterScope:
+    """A stored setting; one no version wrote reads as all chapters (as before), so that
+    one bad row cannot stop every schedule's round."""
+    try:
+        return ChapterScope.parse(text)
+    except ValueError:
+        return ALL_CHAPTERS
+
+
 @dataclass(frozen=True)
 class Settings:
     local_time: str
@@ -97,7 +106,7 @@ class DailyRow:
             settings=Settings(
                 row["local_time"],
                 row["timezone"],
-                ChapterScope.parse(row["chapter"]),
+                _stored_scope(row["chapter"]),
                 bool(row["prompt"]),
             ),
             enabled=bool(row["enabled"]),
