@@ -55,7 +55,6 @@ async def fill(app: App, channels: int) -> None:
     due = int(DUE.timestamp())
     rows = [
         (
-            f"bench:c{n}",
             "bench",
             f"g{n % 100}",
             f"c{n}",
@@ -73,9 +72,9 @@ async def fill(app: App, channels: int) -> None:
         await app.db.execute("DELETE FROM daily_schedules")
         await app.db.execute("DELETE FROM daily_posts")
         await app.db.executemany(
-            "INSERT INTO daily_schedules (place_key, platform, group_id, channel_id, local_time,"
+            "INSERT INTO daily_schedules (platform, group_id, channel_id, book_id, local_time,"
             " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            " VALUES (?, ?, ?, 'united-opposition', ?, ?, ?, ?, 1, ?, ?, ?)",
             rows,
         )
 

@@ -12,6 +12,7 @@ from bot.core.outbox import PostError
 from bot.core.refs import Place
 from bot.core.replies import Reply
 from bot.features.daily.feature import DailyFeature
+from bot.features.daily.model import ChapterScope
 from tests.harness import ConsoleBot
 
 PLATFORM = "fake"
@@ -19,6 +20,21 @@ PLATFORM = "fake"
 
 def place(channel: str) -> Place:
     return Place(PLATFORM, "group", channel)
+
+
+async def schedule(
+    bot: ConsoleBot, where: str | Place, at: str, zone: str = "UTC", chapter: str = "all"
+) -> None:
+    """Set a schedule (a channel name is a channel of the fake platform's "group")."""
+    feature = bot.app.feature("daily", DailyFeature)
+    await feature.service.set(
+        place(where) if isinstance(where, str) else where,
+        "mod",
+        local_time=at,
+        timezone=zone,
+        chapter=ChapterScope.parse(chapter),
+    )
+    await settled(bot)
 
 
 @dataclass

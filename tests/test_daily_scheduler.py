@@ -16,17 +16,18 @@ from bot.core.clock import FakeClock, settle
 from bot.core.refs import Place
 from bot.core.replies import Reply
 from bot.features.daily.feature import DailyFeature
-from bot.features.daily.repo import DailyRow, Plan, place_key
+from bot.features.daily.model import DailyRow, Plan, PostStatus
 from bot.features.daily.service import from_epoch
-from tests.daily_support import advance, advance_to, attach_poster, gone, place, settled
-from tests.harness import ConsoleBot, console_bot
-
-
-async def schedule(bot: ConsoleBot, channel: str, at: str, zone: str, chapter: str = "all") -> None:
-    feature = bot.app.feature("daily", DailyFeature)
-    await feature.service.set(place(channel), "mod", local_time=at, timezone=zone, chapter=chapter)
-    feature.scheduler.poke()
-    await settled(bot)
+from tests.daily_support import (
+    advance,
+    advance_to,
+    attach_poster,
+    gone,
+    place,
+    schedule,
+    settled,
+)
+from tests.harness import console_bot
 
 
 async def test_posts_at_the_right_instant_in_three_timezones(
@@ -183,7 +184,7 @@ async def test_two_schedulers_on_one_database_post_once(tmp_path: Path, clock: F
             days = {s.at.date() for s in poster_a.sent + poster_b.sent}
             assert len(days) == 5
             repo = await first.app.feature("daily", DailyFeature).service.repo()
-            posts = await repo.posts(place_key(place("room")))
+            posts = await repo.posts(place("room"))
             assert [p["status"] for p in posts] == ["posted"] * 5
 
 
@@ -226,22 +227,22 @@ async def test_a_claim_from_a_stale_read_or_for_a_day_already_taken_is_refused(
         def plan_from(row: DailyRow) -> Plan:
             assert row.next_date is not None
             return Plan(
-                place_key=row.place_key,
+                schedule_id=row.id,
                 version=row.version,
                 local_date=row.next_date,
                 next_due=int(clock.now().timestamp()) + 86_400,
                 next_date="2026-11-21",
-                status="claimed",
+                status=PostStatus.CLAIMED,
                 quote_id="any",
             )
 
         now = int(clock.now().timestamp())
         assert await repo.claim([plan_from(stale[0])], now) == []  # version moved on
-        fresh = await repo.get(stale[0].place_key)
+        fresh = await repo.get(stale[0].place)
         assert fresh is not None
         same_day = replace(plan_from(fresh), local_date="2026-11-20")
         assert await repo.claim([same_day], now) == []  # the day is taken
-        assert [p["local_date"] for p in await repo.posts(fresh.place_key)] == ["2026-11-20"]
+        assert [p["local_date"] for p in await repo.posts(fresh.place)] == ["2026-11-20"]
 
 
 async def test_an_unusable_stored_schedule_is_turned_off_and_others_still_post(
@@ -294,7 +295,7 @@ async def test_shutdown_during_a_round_lets_claimed_posts_go_out_and_be_recorded
         assert slow.sent == 1
     async with console_bot(tmp_path, clock) as bot:
         repo = await bot.app.feature("daily", DailyFeature).service.repo()
-        assert [p["status"] for p in await repo.posts(place_key(place("room")))] == ["posted"]
+        assert [p["status"] for p in await repo.posts(place("room"))] == ["posted"]
 
 
 async def test_a_failing_reading_plan_fails_that_day_only(tmp_path: Path, clock: FakeClock) -> None:

@@ -288,7 +288,8 @@ def parse_mapping(command: Command, raw: Mapping[str, str | None], prefix: str =
 
 @dataclass
 class CommandSet:
-    """Commands a feature contributes, collected by the app into one table."""
+    """Commands declared as closures, for ad-hoc tables (test fakes). Features declare
+    theirs at module level with `Commands[Service]` instead."""
 
     commands: list[Command] = field(default_factory=list)
 

@@ -60,13 +60,3 @@ class Place:
     def channel(self) -> Place:
         """The channel itself (the parent, when this place is a thread)."""
         return Place(self.platform, self.group_id, self.channel_id)
-
-    @property
-    def group_key(self) -> str:
-        # TODO(issue 10): stored keys move to typed columns; remove with the last user.
-        return f"{self.platform}:{self.group_id}"
-
-    @property
-    def channel_key(self) -> str:
-        # TODO(issue 10): stored keys move to typed columns; remove with the last user.
-        return f"{self.platform}:{self.channel_id}"

@@ -1,4 +1,4 @@
-"""`daily set|off|status|now`, and `install_daily(app)`, the feature's one wiring call."""
+"""`daily set|off|status|now`: module-level handlers over the DailyService."""
 
 from __future__ import annotations
 
@@ -6,23 +6,18 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.command_context import CommandContext
-from bot.core.commands import Arg, Args, CommandSet, UserError
+from bot.core.commands import Arg, Args, Commands, UserError
 from bot.core.replies import Field, Reply
 from bot.core.timeofday import format_time, parse_time
+from bot.features.daily.model import ChapterScope, ScopeKind
 from bot.features.daily.schedule import closest_timezones, find_timezone
-from bot.features.daily.scheduler import DailyScheduler
-from bot.features.daily.service import DailyService, describe_chapter, from_epoch
+from bot.features.daily.service import DailyService, from_epoch
+
+commands: Commands[DailyService] = Commands()
 
 
 def as_time(raw: str) -> str:
     return format_time(parse_time(raw))
-
-
-def as_chapter_setting(raw: str) -> str:
-    word = raw.strip().lower()
-    if word in ("all", "current") or word.isdigit():
-        return str(int(word)) if word.isdigit() else word
-    raise ValueError("expected a chapter number, current (the reading plan's) or all")
 
 
 def check_timezone_name(raw: str) -> str:
@@ -51,110 +46,109 @@ def stamp(seconds: int) -> str:
     return from_epoch(seconds).strftime("%a %d %b %Y, %H:%M UTC")
 
 
-def daily_commands(service: DailyService, scheduler: DailyScheduler) -> CommandSet:
-    cs = CommandSet()
-
-    @cs.command(
-        "daily set",
-        "Post a quote here every day (what you leave out keeps its value)",
-        Arg("time", "time of day, 24-hour HH:MM", keyword="time", convert=as_time, metavar="HH:MM"),
-        Arg(
-            "timezone",
-            "IANA timezone name, like Europe/London",
-            keyword="timezone",
-            hint="timezone",
-            metavar="Area/City",
-        ),
-        Arg(
-            "chapter",
-            "a chapter number, current (the reading plan's chapter) or all",
-            keyword="chapter",
-            convert=as_chapter_setting,
-            metavar="N|current|all",
-        ),
-        Arg(
-            "prompt",
-            "add a discussion prompt from the same chapter",
-            keyword="prompt",
-            choices=("on", "off"),
-            metavar="on|off",
-        ),
-        moderator=True,
-        details=(
-            "A time that does not exist on a daylight-saving day posts at the first valid "
-            "minute after it; a time that happens twice posts once."
-        ),
+@commands.command(
+    "daily set",
+    "Post a quote here every day (what you leave out keeps its value)",
+    Arg("time", "time of day, 24-hour HH:MM", keyword="time", convert=as_time, metavar="HH:MM"),
+    Arg(
+        "timezone",
+        "IANA timezone name, like Europe/London",
+        keyword="timezone",
+        hint="timezone",
+        metavar="Area/City",
+    ),
+    Arg(
+        "chapter",
+        "a chapter number, current (the reading plan's chapter) or all",
+        keyword="chapter",
+        convert=ChapterScope.parse,
+        metavar="N|current|all",
+    ),
+    Arg(
+        "prompt",
+        "add a discussion prompt from the same chapter",
+        keyword="prompt",
+        choices=("on", "off"),
+        metavar="on|off",
+    ),
+    moderator=True,
+    details=(
+        "A time that does not exist on a daylight-saving day posts at the first valid "
+        "minute after it; a time that happens twice posts once."
+    ),
+)
+async def daily_set(daily: DailyService, ctx: CommandContext, args: Args) -> Reply:
+    zone = args.text("timezone")
+    prompt = args.text("prompt")
+    chapter = args.get("chapter")
+    settings, run, problem = await daily.set(
+        ctx.place,
+        ctx.caller.user_id,
+        local_time=args.text("time"),
+        timezone=check_timezone_name(zone) if zone else None,
+        chapter=chapter if isinstance(chapter, ChapterScope) else None,
+        prompt=None if prompt is None else prompt == "on",
     )
-    async def daily_set(ctx: CommandContext, args: Args) -> Reply:
-        zone = args.text("timezone")
-        prompt = args.text("prompt")
-        settings, run = await service.set(
-            ctx.place,
-            ctx.caller.user_id,
-            local_time=args.text("time"),
-            timezone=check_timezone_name(zone) if zone else None,
-            chapter=args.text("chapter"),
-            prompt=None if prompt is None else prompt == "on",
-        )
-        scheduler.poke()
+    text = (
+        f"Every day at {settings.local_time} ({settings.timezone}): a quote from "
+        f"{settings.chapter.describe()}, discussion prompt "
+        f"{'on' if settings.prompt else 'off'}.\nNext post: {when(run.at, settings.timezone)}."
+    )
+    if problem is not None:
+        text += f"\nBut: {problem}."
+    return Reply(title="Daily quote on", text=text)
+
+
+@commands.command("daily off", "Stop the daily quote here (settings are kept)", moderator=True)
+async def daily_off(daily: DailyService, ctx: CommandContext, args: Args) -> Reply:
+    if await daily.turn_off(ctx.place, ctx.caller.user_id):
+        return Reply(text=f"Daily quotes are off here. {ctx.prefix}daily set turns them on again.")
+    return Reply(text="Daily quotes were not on here; nothing changed.")
+
+
+@commands.command("daily status", "When the next daily quote comes, and how the last one went")
+async def daily_status(daily: DailyService, ctx: CommandContext, args: Args) -> Reply:
+    status = await daily.status(ctx.place)
+    row = status.row
+    if row is None:
         return Reply(
-            title="Daily quote on",
-            text=(
-                f"Every day at {settings.local_time} ({settings.timezone}): a quote from "
-                f"{describe_chapter(settings.chapter)}, discussion prompt "
-                f"{'on' if settings.prompt else 'off'}.\nNext post: {when(run.at, settings.timezone)}."
-            ),
+            text=f"No daily quote here. A moderator can start one with {ctx.prefix}daily set."
         )
-
-    @cs.command("daily off", "Stop the daily quote here (settings are kept)", moderator=True)
-    async def daily_off(ctx: CommandContext, args: Args) -> Reply:
-        if await service.turn_off(ctx.place, ctx.caller.user_id):
-            scheduler.poke()
-            return Reply(
-                text=f"Daily quotes are off here. {ctx.prefix}daily set turns them on again."
-            )
-        return Reply(text="Daily quotes were not on here; nothing changed.")
-
-    @cs.command("daily status", "When the next daily quote comes, and how the last one went")
-    async def daily_status(ctx: CommandContext, args: Args) -> Reply:
-        status = await service.status(ctx.place)
-        row = status.row
-        if row is None:
-            return Reply(
-                text=f"No daily quote here. A moderator can start one with {ctx.prefix}daily set."
-            )
-        chapter = describe_chapter(row.chapter)
-        if row.chapter == "current":
-            chapter += (
-                f" (now chapter {status.current_chapter})"
-                if status.current_chapter is not None
-                else " (no reading plan: all chapters)"
-            )
-        fields = [
-            Field(
-                "Schedule",
-                f"every day at {row.local_time} ({row.timezone}); quotes from {chapter}; "
-                f"discussion prompt {'on' if row.prompt else 'off'}",
-            ),
-            Field(
-                "Next post",
-                when(status.next_run, row.timezone)
-                if row.enabled and status.next_run is not None
-                else f"none: daily quotes are off here ({ctx.prefix}daily set turns them on)",
-            ),
-            Field("Cycle", f"{len(row.seen)} of {status.eligible} quotes posted in this round"),
-        ]
-        if row.last_post_at is not None:
-            fields.append(Field("Last post", stamp(row.last_post_at)))
-        if row.last_error is not None and row.last_error_at is not None:
-            fields.append(Field("Last failure", f"{stamp(row.last_error_at)}: {row.last_error}"))
-        return Reply(
-            title=f"Daily quote: {'on' if row.enabled else 'off'}",
-            fields=tuple(fields),
+    settings = row.settings
+    chapter = settings.chapter.describe()
+    if settings.chapter.kind is ScopeKind.CURRENT:
+        chapter += (
+            f" (now chapter {status.current_chapter})"
+            if status.current_chapter is not None
+            else " (no reading plan: all chapters)"
         )
+    fields = [
+        Field(
+            "Schedule",
+            f"every day at {settings.local_time} ({settings.timezone}); quotes from {chapter}; "
+            f"discussion prompt {'on' if settings.prompt else 'off'}",
+        ),
+        Field(
+            "Next post",
+            when(status.next_run, settings.timezone)
+            if row.enabled and status.next_run is not None
+            else f"none: daily quotes are off here ({ctx.prefix}daily set turns them on)",
+        ),
+        Field("Book", f"{status.book.meta.title} ({status.book.meta.id})"),
+        Field("Cycle", f"{status.seen} of {status.eligible} quotes posted in this round"),
+    ]
+    if status.problem is not None:
+        fields.append(Field("Problem", status.problem))
+    if row.last_post_at is not None:
+        fields.append(Field("Last post", stamp(row.last_post_at)))
+    if row.last_error is not None and row.last_error_at is not None:
+        fields.append(Field("Last failure", f"{stamp(row.last_error_at)}: {row.last_error}"))
+    return Reply(
+        title=f"Daily quote: {'on' if row.enabled else 'off'}",
+        fields=tuple(fields),
+    )
 
-    @cs.command("daily now", "Post a quote from this channel's cycle now", moderator=True)
-    async def daily_now(ctx: CommandContext, args: Args) -> list[Reply]:
-        return await service.post_now(ctx.place, ctx.caller.user_id)
 
-    return cs
+@commands.command("daily now", "Post a quote from this channel's cycle now", moderator=True)
+async def daily_now(daily: DailyService, ctx: CommandContext, args: Args) -> list[Reply]:
+    return await daily.post_now(ctx.place, ctx.caller.user_id)

@@ -16,7 +16,7 @@ from bot.core.feature import BaseFeature
 from bot.core.refs import Place
 from bot.core.suggestions import Suggestion
 from bot.core.supervisor import Supervisor
-from bot.features.daily.commands import daily_commands
+from bot.features.daily.commands import commands
 from bot.features.daily.scheduler import DailyScheduler
 from bot.features.daily.service import DailyService
 from bot.storage.db import Database
@@ -54,11 +54,13 @@ class DailyFeature(BaseFeature):
             current_chapter=current_chapter,
         )
         self.scheduler = DailyScheduler(self.service, clock)
+        self.service.changed = self.scheduler.poke  # a changed schedule wakes the loop
 
     def commands(self) -> Sequence[Command]:
-        return daily_commands(self.service, self.scheduler).commands
+        return commands.bind(self.service)
 
     async def start(self) -> None:
+        await self.service.start()  # legacy rows first: the loop reads them
         self.scheduler.start(self.supervisor)
 
     async def stop(self) -> None:

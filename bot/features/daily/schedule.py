@@ -109,6 +109,17 @@ def pick_quote(
     return chosen, seen | {chosen}
 
 
+def timing(schedule: Schedule, now: datetime, not_before: date | None) -> tuple[Run, Run]:
+    """The run due at `now` (the latest one not after it) and the run after that."""
+    run = last_run(schedule, now)
+    if not_before is not None and run.local_date < not_before:
+        run = Run(not_before, now)  # the stored next date is ahead of the clock: keep it
+    following = next_run(schedule, max(now, run.at))
+    while following.local_date <= run.local_date:
+        following = next_run(schedule, following.at)
+    return run, following
+
+
 # -- timezone names ------------------------------------------------------------------------
 
 

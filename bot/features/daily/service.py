@@ -1,7 +1,7 @@
-"""Daily quotes, the service: schedules per channel, the due posts, and the posts themselves.
+"""Daily quotes, the service: schedules per place, the due posts, and the posts themselves.
 
-The scheduler loop (daily_scheduler.py) calls `dispatch_due(now)`; the commands
-(daily_commands.py) call the rest. A due post is claimed in the database before it is
+The scheduler loop (scheduler.py) calls `dispatch_due(now)`; the commands
+(commands.py) call the rest. A due post is claimed in the database before it is
 sent (see bot.features.daily.repo), so it goes out at most once per channel and day: a
 crash between claiming and sending loses that day's post rather than doubling it.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,18 +23,28 @@ from bot.core.chapters import CurrentChapter
 from bot.core.clock import Clock
 from bot.core.commands import UserError
 from bot.core.outbox import Outbox, PostError
-from bot.core.refs import Place
-from bot.core.replies import Field, Reply
+from bot.core.refs import GroupRef, Place
+from bot.core.replies import Reply
 from bot.core.timeofday import parse_time
-from bot.features.daily.repo import (
-    DailyRepo,
+from bot.features.daily.model import (
+    ChapterScope,
     DailyRow,
     Outcome,
     Plan,
+    PostStatus,
+    ScopeKind,
     Settings,
-    place_key,
 )
-from bot.features.daily.schedule import Run, Schedule, last_run, next_run, pick_quote
+from bot.features.daily.quotes import (
+    Pool,
+    chapter_missing,
+    chapter_of,
+    compose,
+    pool_of,
+    scope_problem,
+)
+from bot.features.daily.repo import DailyRepo
+from bot.features.daily.schedule import Run, Schedule, next_run, pick_quote, timing
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -48,8 +58,12 @@ def from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def schedule_of(row: DailyRow | Settings) -> Schedule:
-    return Schedule(parse_time(row.local_time), ZoneInfo(row.timezone))
+def schedule_of(settings: Settings) -> Schedule:
+    return Schedule(parse_time(settings.local_time), ZoneInfo(settings.timezone))
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,7 +71,10 @@ class Status:
     row: DailyRow | None
     next_run: datetime | None
     current_chapter: int | None
+    book: Book  # the book the place's group reads now
+    seen: int  # quotes of that book posted in this round
     eligible: int
+    problem: str | None  # why no quote can be posted (a chapter the book lacks)
 
 
 class DailyService:
@@ -80,11 +97,21 @@ class DailyService:
         self.config = config
         self.default_timezone = default_timezone
         self.current_chapter = current_chapter
+        # Called when a schedule changes (the feature points it at the scheduler's poke).
+        self.changed: Callable[[], None] = _nothing
 
     # -- connection ---------------------------------------------------------------------
 
     async def repo(self) -> DailyRepo:
         return self._repo
+
+    async def start(self) -> None:
+        """Attach schedules stored before they knew their book to the configured book."""
+        adopted = await self._repo.adopt_legacy(self.store.book.meta.id)
+        if adopted:
+            log.info(
+                "daily quotes: %d schedule(s) attached to %s", adopted, self.store.book.meta.id
+            )
 
     async def close(self) -> None:
         """Nothing is buffered: every post is claimed and recorded in the database."""
@@ -95,12 +122,12 @@ class DailyService:
         return Settings(
             local_time=self.config.default_time,
             timezone=self.default_timezone,
-            chapter=self.config.default_chapter,
+            chapter=ChapterScope.parse(self.config.default_chapter),
             prompt=self.config.default_prompt,
         )
 
     async def get(self, place: Place) -> DailyRow | None:
-        return await (await self.repo()).get(place_key(place))
+        return await (await self.repo()).get(place)
 
     async def set(
         self,
@@ -108,44 +135,63 @@ class DailyService:
         user: str,
         local_time: str | None = None,
         timezone: str | None = None,
-        chapter: str | None = None,
+        chapter: ChapterScope | None = None,
         prompt: bool | None = None,
-    ) -> tuple[Settings, Run]:
-        """Turn a channel's schedule on; what is not given keeps its stored (or default) value."""
+    ) -> tuple[Settings, Run, str | None]:
+        """Turn a place's schedule on; what is not given keeps its stored (or default) value.
+
+        Returns the settings, the next run and why no quote could be posted (or None)."""
         repo = await self.repo()
-        row = await repo.get(place_key(place))
-        base = self.defaults() if row is None else row_settings(row)
+        row = await repo.get(place)
+        base = self.defaults() if row is None else row.settings
         settings = Settings(
             local_time=local_time or base.local_time,
             timezone=timezone or base.timezone,
             chapter=chapter or base.chapter,
             prompt=base.prompt if prompt is None else prompt,
         )
-        if settings.chapter.isdigit() and self.store.book.chapter(int(settings.chapter)) is None:
-            numbers = ", ".join(str(n) for n in self.store.book.numbers)
-            raise UserError(f"There is no chapter {settings.chapter}. Chapters: {numbers}.")
+        book = await self.store.book_for(place)
+        # A stored chapter the group's (new) book lacks is kept, and said (see `problem`);
+        # one typed now, or a default, is refused.
+        if (chapter is not None or row is None) and chapter_missing(settings.chapter, book):
+            numbers = book.chapter_list()
+            raise UserError(f"There is no chapter {settings.chapter.number}. Chapters: {numbers}.")
         now = self.clock.now()
         run = next_run(schedule_of(settings), now)
         last = row.last_date if row else None
         while last is not None and run.local_date.isoformat() <= last:
             run = next_run(schedule_of(settings), run.at)  # today was posted already
         await repo.save(
-            place, settings, epoch(run.at), run.local_date.isoformat(), epoch(now), user
+            place,
+            book.meta.id,
+            settings,
+            epoch(run.at),
+            run.local_date.isoformat(),
+            epoch(now),
+            user,
         )
-        return settings, run
+        self.changed()
+        return settings, run, scope_problem(settings.chapter, book)
 
     async def turn_off(self, place: Place, user: str) -> bool:
         repo = await self.repo()
-        return await repo.turn_off(place_key(place), epoch(self.clock.now()), user)
+        done = await repo.turn_off(place, epoch(self.clock.now()), user)
+        if done:
+            self.changed()
+        return done
 
     async def status(self, place: Place) -> Status:
         row = await self.get(place)
         current = await self.current_chapter(place)
-        eligible = 0
+        book = await self.store.book_for(place)
+        eligible = seen = 0
+        problem = None
         if row is not None:
-            eligible = len((await self.eligible(row.chapter, place, self.store.book)).ids)
+            problem = scope_problem(row.settings.chapter, book)
+            eligible = len((await self.eligible(row.settings.chapter, place, book)).ids)
+            seen = len(row.cycle(book.meta.id)[0])
         nxt = from_epoch(row.next_due) if row is not None and row.next_due is not None else None
-        return Status(row, nxt, current, eligible)
+        return Status(row, nxt, current, book, seen, eligible, problem)
 
     async def next_due(self) -> datetime | None:
         due = await (await self.repo()).next_due()
@@ -154,58 +200,46 @@ class DailyService:
     # -- quotes -------------------------------------------------------------------------
 
     async def eligible(
-        self, chapter: str, place: Place, book: Book, cache: dict[str, Pool] | None = None
+        self,
+        scope: ChapterScope,
+        place: Place,
+        book: Book,
+        cache: dict[tuple[str, int | None], Pool] | None = None,
     ) -> Pool:
-        """The quotes a channel's setting allows: one chapter, the plan's chapter, or all."""
-        key = "all"
-        if chapter.isdigit():
-            key = chapter
-        elif chapter == "current":
-            number = await self.current_chapter(place)
-            if number is not None and book.chapter(number) is not None:
-                key = str(number)
-        if cache is not None and key in cache:
-            return cache[key]
-        if key == "all":
-            chapters: Sequence[Chapter] = book.chapters
-        else:
-            found = book.chapter(int(key))
-            chapters = [found] if found else []
-        pool = Pool({q.id: (c, q) for c in chapters for q in c.quotes})
-        if cache is not None:
-            cache[key] = pool
-        return pool
+        """The quotes of `book` a place's setting allows: one chapter, the plan's chapter,
+        or all (also for `current` when there is no plan or the book lacks its chapter)."""
+        planned = await self.current_chapter(place) if scope.kind is ScopeKind.CURRENT else None
+        number = chapter_of(scope, planned, book)
+        key = (book.meta.id, number)
+        if cache is None:
+            return pool_of(book, number)
+        if key not in cache:
+            cache[key] = pool_of(book, number)
+        return cache[key]
 
     def compose(self, chapter: Chapter, quote: Quote, prompt: bool) -> list[Reply]:
-        fields: tuple[Field, ...] = ()
-        if prompt and chapter.discussion:
-            fields = (Field("For discussion", self.rng.choice(chapter.discussion)),)
-        return [
-            Reply(
-                title="Quote of the day",
-                text=f"“{quote.text}”",
-                fields=fields,
-                footer=f"— {quote.source} (chapter {chapter.number}: {chapter.title})",
-                tags=frozenset({"daily-quote"}),
-            )
-        ]
+        return compose(chapter, quote, prompt, self.rng)
 
     async def post_now(self, place: Place, user: str) -> list[Reply]:
-        """One quote from the channel's cycle, outside the schedule (`daily now`)."""
+        """One quote from the place's cycle, outside the schedule (`daily now`)."""
         repo = await self.repo()
-        await repo.ensure(place, self.defaults(), epoch(self.clock.now()), user)
-        book = self.store.book
+        book = await self.store.book_for(place)
+        await repo.ensure(place, book.meta.id, self.defaults(), epoch(self.clock.now()), user)
         for _ in range(5):
-            row = await repo.get(place_key(place))
+            row = await repo.get(place)
             assert row is not None
-            pool = await self.eligible(row.chapter, place, book)
-            picked = pick_quote(pool.ids, row.seen, row.last_quote_id, self.rng)
+            scope = row.settings.chapter
+            if problem := scope_problem(scope, book):
+                raise UserError(f"No quote to post: {problem}.")
+            pool = await self.eligible(scope, place, book)
+            seen, last = row.cycle(book.meta.id)
+            picked = pick_quote(pool.ids, seen, last, self.rng)
             if picked is None:
-                raise UserError(f"There are no quotes to post ({describe_chapter(row.chapter)}).")
+                raise UserError(f"There are no quotes to post ({scope.describe()}).")
             quote_id, seen = picked
-            if await repo.take_quote(row, quote_id, seen):
+            if await repo.take_quote(row, book.meta.id, quote_id, seen):
                 chapter, quote = pool.by_id[quote_id]
-                return self.compose(chapter, quote, row.prompt)
+                return self.compose(chapter, quote, row.settings.prompt)
         raise UserError("The quote cycle is busy; try again.")
 
     # -- the due posts ------------------------------------------------------------------
@@ -216,148 +250,135 @@ class DailyService:
         rows = await repo.due(epoch(now))
         if not rows:
             return 0
-        book = self.store.book
         plans: list[Plan] = []
-        composed: dict[str, list[Reply]] = {}
-        places: dict[str, Place] = {}
-        grace = timedelta(minutes=self.config.grace_minutes)
-        pools: dict[str, Pool] = {}
-        timings: dict[tuple[str, str], tuple[Run, Run]] = {}
+        composed: dict[int, list[Reply]] = {}
+        places: dict[int, Place] = {}
+        round_ = Round(now, timedelta(minutes=self.config.grace_minutes))
         for row in rows:
             try:
-                plan, replies = await self._plan(row, now, grace, book, pools, timings)
+                plan, replies = await self._plan(row, round_)
             except Exception as exc:  # one broken row must not hold up the others
-                log.exception("daily quote for %s: the stored schedule is unusable", row.place_key)
+                log.exception("daily quote for %s: the stored schedule is unusable", row.place)
                 plan, replies = broken(row, now, exc), []
             plans.append(plan)
             if replies:
-                composed[row.place_key] = replies
-                places[row.place_key] = row.place
+                composed[row.id] = replies
+                places[row.id] = row.place
         claimed = await repo.claim(plans, epoch(now))
-        to_post = [p for p in claimed if p.status == "claimed"]
+        to_post = [p for p in claimed if p.status is PostStatus.CLAIMED]
         for plan in claimed:
-            if plan.status != "claimed":
+            if plan.status is not PostStatus.CLAIMED:
                 log.warning(
-                    "daily quote for %s on %s: %s", plan.place_key, plan.local_date, plan.error
+                    "daily quote for %s on %s: %s",
+                    places.get(plan.schedule_id, plan.schedule_id),
+                    plan.local_date,
+                    plan.error,
                 )
         outcomes = await self._send(to_post, places, composed)
         await repo.record(outcomes)
         return sum(1 for o in outcomes if o.error is None)
 
-    async def _plan(
-        self,
-        row: DailyRow,
-        now: datetime,
-        grace: timedelta,
-        book: Book,
-        pools: dict[str, Pool],
-        timings: dict[tuple[str, str], tuple[Run, Run]],
-    ) -> tuple[Plan, list[Reply]]:
-        """What to do with one due row. Channels with the same time and zone share the
-        run computation, channels with the same quotes share the pool."""
-        key = (row.local_time, row.timezone)
-        if key not in timings:
-            timings[key] = timing(schedule_of(row), now, None)
-        run, following = timings[key]
+    async def _plan(self, row: DailyRow, round_: Round) -> tuple[Plan, list[Reply]]:
+        """What to do with one due row. Places with the same time and zone share the run
+        computation, groups share their book, places with the same quotes share the pool."""
+        now, settings = round_.now, row.settings
+        key = (settings.local_time, settings.timezone)
+        if key not in round_.timings:
+            round_.timings[key] = timing(schedule_of(settings), now, None)
+        run, following = round_.timings[key]
         if row.next_date is not None and run.local_date.isoformat() < row.next_date:
-            run, following = timing(schedule_of(row), now, date.fromisoformat(row.next_date))
+            run, following = timing(schedule_of(settings), now, date.fromisoformat(row.next_date))
         plan = Plan(
-            place_key=row.place_key,
+            schedule_id=row.id,
             version=row.version,
             local_date=run.local_date.isoformat(),
             next_due=epoch(following.at),
             next_date=following.local_date.isoformat(),
-            status="claimed",
+            status=PostStatus.CLAIMED,
             seen=row.seen,
         )
         late = now - run.at
-        if late > grace:
+        if late > round_.grace:
             minutes = int(late.total_seconds() // 60)
             error = (
                 f"missed the post of {run.local_date.isoformat()} (the bot was down; "
                 f"{minutes} min late, more than the {self.config.grace_minutes} min grace period)"
             )
-            return replace(plan, status="skipped", error=error), []
+            return replace(plan, status=PostStatus.SKIPPED, error=error), []
         try:
-            pool = await self.eligible(row.chapter, row.place, book, pools)
+            book = await self._book(row.place, round_.books)
+            pool = await self.eligible(settings.chapter, row.place, book, round_.pools)
         except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
-            log.exception("daily quote for %s: could not find the quotes", row.place_key)
-            return replace(plan, status="failed", error=f"could not find the quotes ({exc})"), []
-        picked = pick_quote(pool.ids, row.seen, row.last_quote_id, self.rng)
+            log.exception("daily quote for %s: could not find the quotes", row.place)
+            error = f"could not find the quotes ({exc})"
+            return replace(plan, status=PostStatus.FAILED, error=error), []
+        if problem := scope_problem(settings.chapter, book):
+            return replace(plan, status=PostStatus.FAILED, error=f"no quote posted: {problem}"), []
+        seen, last = row.cycle(book.meta.id)  # a new book starts a new cycle
+        picked = pick_quote(pool.ids, seen, last, self.rng)
         if picked is None:
-            error = f"no quotes to post ({describe_chapter(row.chapter)})"
-            return replace(plan, status="failed", error=error), []
+            error = f"no quotes to post ({settings.chapter.describe()})"
+            return replace(plan, status=PostStatus.FAILED, error=error), []
         quote_id, seen = picked
         chapter, quote = pool.by_id[quote_id]
-        return replace(plan, quote_id=quote_id, seen=seen), self.compose(chapter, quote, row.prompt)
+        replies = self.compose(chapter, quote, settings.prompt)
+        return replace(plan, book_id=book.meta.id, quote_id=quote_id, seen=seen), replies
+
+    async def _book(self, place: Place, books: dict[GroupRef, Book]) -> Book:
+        """The book of the place's group, asked once per group and round."""
+        group = place.group
+        if group not in books:
+            books[group] = await self.store.book_for(place)
+        return books[group]
 
     async def _send(
-        self, plans: list[Plan], places: dict[str, Place], composed: dict[str, list[Reply]]
+        self, plans: list[Plan], places: dict[int, Place], composed: dict[int, list[Reply]]
     ) -> list[Outcome]:
         gate = asyncio.Semaphore(self.config.concurrency)
 
         async def send(plan: Plan) -> Outcome:
             async with gate:
                 error: str | None = None
+                where = places[plan.schedule_id]
                 try:
-                    await self.outbox.post(places[plan.place_key], composed[plan.place_key])
+                    await self.outbox.post(where, composed[plan.schedule_id])
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
                     error = str(exc) or type(exc).__name__
                     log.warning(
                         "daily quote for %s could not be posted: %s",
-                        plan.place_key,
+                        where,
                         error,
                         exc_info=not isinstance(exc, PostError),
                     )
                 return Outcome(
-                    plan.place_key, plan.local_date, epoch(self.clock.now()), plan.quote_id, error
+                    plan.schedule_id, plan.local_date, epoch(self.clock.now()), plan.quote_id, error
                 )
 
         return list(await asyncio.gather(*(send(p) for p in plans)))
 
 
-class Pool:
-    """The quotes a channel may get, by id, in a fixed order."""
+@dataclass
+class Round:
+    """One dispatch: its instant and what its rows share (computed once per round)."""
 
-    def __init__(self, by_id: dict[str, tuple[Chapter, Quote]]) -> None:
-        self.by_id = by_id
-        self.ids = sorted(by_id)
-
-
-def timing(schedule: Schedule, now: datetime, not_before: date | None) -> tuple[Run, Run]:
-    """The run due at `now` (the latest one not after it) and the run after that."""
-    run = last_run(schedule, now)
-    if not_before is not None and run.local_date < not_before:
-        run = Run(not_before, now)  # the stored next date is ahead of the clock: keep it
-    following = next_run(schedule, max(now, run.at))
-    while following.local_date <= run.local_date:
-        following = next_run(schedule, following.at)
-    return run, following
+    now: datetime
+    grace: timedelta
+    timings: dict[tuple[str, str], tuple[Run, Run]] = field(default_factory=dict)
+    books: dict[GroupRef, Book] = field(default_factory=dict)
+    pools: dict[tuple[str, int | None], Pool] = field(default_factory=dict)
 
 
 def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:
     """Turn off a schedule that cannot be computed (e.g. a timezone the system lost)."""
     return Plan(
-        place_key=row.place_key,
+        schedule_id=row.id,
         version=row.version,
         local_date=now.date().isoformat(),
         next_due=None,
         next_date=None,
-        status="failed",
+        status=PostStatus.FAILED,
         seen=row.seen,
         error=f"the schedule could not be used and is off ({exc}); set it again",
     )
-
-
-def row_settings(row: DailyRow) -> Settings:
-    return Settings(row.local_time, row.timezone, row.chapter, row.prompt)
-
-
-def describe_chapter(chapter: str) -> str:
-    if chapter == "all":
-        return "all chapters"
-    if chapter == "current":
-        return "the current chapter"
-    return f"chapter {chapter}"
