@@ -32,7 +32,7 @@ from bot.features.plan.feature import PlanFeature
 from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
-from bot.storage.db import Database, connect
+from bot.storage.db import Database, connect, is_url
 from bot.storage.settings import SettingsRepo
 from bot.yamlfiles.document import ProblemsError
 
@@ -140,7 +140,7 @@ async def build_app(
     if problems := content_problems(config, library):
         raise ProblemsError(problems)
     store = ContentStore(base / config.content, library, config.book)
-    db = await connect(base / config.database)
+    db = await connect(config.database if is_url(config.database) else base / config.database)
     engine = Engine(
         CommandTable(),
         clock,

@@ -22,4 +22,4 @@ async def console(tmp_path: Path, clock: FakeClock) -> AsyncIterator[ConsoleBot]
 
 # The loopback fake of Discord (the `fake_discord` fixture) and one Synapse for the
 # session (the Matrix tests' fixtures).
-pytest_plugins = ("tests.discord_fake.fixtures", "tests.matrix.fixtures")
+pytest_plugins = ("tests.discord_fake.fixtures", "tests.matrix.fixtures", "tests.pg.fixtures")

@@ -14,6 +14,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App, build_app
 from bot.config import Config
 from bot.core.clock import FakeClock
+from tests.databases import database_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = ROOT / "content"
@@ -40,7 +41,7 @@ class ConsoleBot:
 
 def make_config(tmp_path: Path, **overrides: Any) -> Config:
     data: dict[str, Any] = {
-        "database": str(tmp_path / "kruzhok.sqlite3"),
+        "database": database_for(tmp_path / "kruzhok.sqlite3"),
         "content": str(SHIPPED_CONTENT),
         "console": {"output_dir": str(tmp_path / "console")},
         "seed": 7,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import struct
 from pathlib import Path
 
 from bot.features.participation.recorder import Recorder
+from tests.databases import rows
 from tests.harness import ConsoleBot
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -31,11 +31,8 @@ def recorder_of(bot: ConsoleBot) -> Recorder:
 
 
 def db_rows(db_file: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    con = sqlite3.connect(db_file)
-    try:
-        return list(con.execute(sql, params).fetchall())
-    finally:
-        con.close()
+    """Rows of the test's database (SQLite, or PostgreSQL when the run uses it)."""
+    return rows(db_file, sql, params)
 
 
 def message_total(db_file: Path) -> int:

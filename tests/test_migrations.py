@@ -8,8 +8,9 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.storage.db import Database, SqliteDatabase, connect
+from bot.storage.db import Database, connect
 from bot.storage.migrate import MigrationError, available, current_version, migrate
+from bot.storage.sqlite import SqliteDatabase
 
 
 def write(folder: Path, name: str, sql: str) -> None:

@@ -1,29 +1,24 @@
-"""The database interface every feature uses, and its SQLite implementation.
+"""The database interface every feature uses; `connect` opens SQLite or PostgreSQL.
 
 Features write plain SQL with `?` parameters and call `execute`, `executemany`, `fetch`,
 `fetchrow` and `fetchval`. A decision two processes could both make is taken inside
 `async with db.transaction():`; every call made by the same task inside that block joins
 the transaction, so repository methods compose without passing a connection around.
 
-SQLite: one writer connection guarded by a lock (a transaction holds it from BEGIN
-IMMEDIATE to COMMIT, so no other statement of this process slips into it, and SQLite's
-own locking orders it against other processes), and one reader connection for reads made
-outside a transaction (WAL lets them run beside a write). The interface knows no feature.
+A database is named by a file path (SQLite, the embedded default) or by a
+`postgresql://user@host:port/name` URL (PostgreSQL through an asyncpg pool; the password
+comes from the environment, PGPASSWORD, never from the URL in a config file). SQL is
+written once with `?` parameters; each backend speaks it in its own way. The interface
+knows no feature.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import aiosqlite
-
-from bot.storage.migrate import MigrationError, migrate
+from bot.storage.migrate import MigrationError
 
 Params = Sequence[Any]
 
@@ -71,188 +66,17 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
-class SqliteDatabase:
-    dialect = "sqlite"
-    for_update = ""
-
-    def __init__(
-        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str
-    ) -> None:
-        self._writer = writer
-        self._reader = reader or writer
-        self._own_reader = reader is not None
-        self.path = path
-        self._lock = asyncio.Lock()
-        self._in_tx: ContextVar[bool] = ContextVar(f"sqlite-tx-{id(self)}", default=False)
-
-    # -- transactions ---------------------------------------------------------------------
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        if self._in_tx.get():
-            yield  # joins the transaction this task already holds
-            return
-        async with self._lock:
-            token = self._in_tx.set(True)
-            try:
-                await self._writer.execute("BEGIN IMMEDIATE")
-                try:
-                    yield
-                except BaseException:
-                    await self._writer.execute("ROLLBACK")
-                    raise
-                await self._writer.execute("COMMIT")
-            finally:
-                self._in_tx.reset(token)
-
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
-        if self._in_tx.get():
-            yield self._writer
-        else:
-            async with self._lock:
-                yield self._writer
-
-    def _read_conn(self) -> aiosqlite.Connection | None:
-        """The connection for a read: the transaction's, else the reader (None: take the lock)."""
-        if self._in_tx.get():
-            return self._writer
-        return self._reader if self._own_reader else None
-
-    # -- statements -----------------------------------------------------------------------
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._writing() as conn:
-            try:
-                cursor = await conn.execute(sql, tuple(params))
-            except sqlite3.IntegrityError as exc:
-                raise IntegrityError(str(exc)) from exc
-            count = cursor.rowcount
-            await cursor.close()
-            return max(count, 0)
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self._writing() as conn:
-            try:
-                await conn.executemany(sql, [tuple(r) for r in rows])
-            except sqlite3.IntegrityError as exc:
-                raise IntegrityError(str(exc)) from exc
-
-    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
-        if _writes(sql):
-            async with self._writing() as conn:
-                return await _fetchall(conn, sql, params)
-        reader = self._read_conn()
-        if reader is not None:
-            return await _fetchall(reader, sql, params)
-        async with self._writing() as conn:
-            return await _fetchall(conn, sql, params)
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchrow(sql, params)
-        return row[0] if row is not None else None
-
-    async def close(self) -> None:
-        if self._own_reader:
-            await self._reader.close()
-        await self._writer.close()
+def is_url(target: str | Path) -> bool:
+    """Whether the config's `database` names a PostgreSQL server rather than a file."""
+    return str(target).startswith(("postgresql://", "postgres://"))
 
 
-def _writes(sql: str) -> bool:
-    """An INSERT/UPDATE/DELETE ... RETURNING read through fetch must go to the writer."""
-    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
-    return head not in ("SELECT", "WITH", "PRAGMA", "VALUES")
+async def connect(target: str | Path) -> Database:
+    """Open the database (a file path or a postgresql:// URL) and apply the migrations."""
+    if is_url(target):
+        from bot.storage.postgres import connect_postgres
 
+        return await connect_postgres(str(target))
+    from bot.storage.sqlite import connect_sqlite
 
-async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
-    try:  # one trip to the connection's thread, not three (execute, fetch, close)
-        return list(await conn.execute_fetchall(sql, tuple(params)))
-    except sqlite3.IntegrityError as exc:
-        raise IntegrityError(str(exc)) from exc
-
-
-# -- opening ----------------------------------------------------------------------------
-
-
-async def connect(path: str | Path) -> SqliteDatabase:
-    """Open (creating its folder), set WAL and foreign keys, and apply migrations."""
-    try:
-        return await _connect(str(path))
-    except (sqlite3.Error, OSError) as exc:
-        raise DatabaseError(f"cannot use {str(path)!r} as the database: {_reason(exc)}") from None
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    text = str(exc)
-    if "file is not a database" in text:
-        return "the file is not an SQLite database"
-    if "unable to open" in text:
-        return "it cannot be opened (is it a folder, or not writable?)"
-    return text
-
-
-def _prepare(path: Path) -> None:
-    # Checked before opening: aiosqlite leaves its thread behind when the open itself fails.
-    if path.is_dir():
-        raise DatabaseError(f"cannot use {str(path)!r} as the database: it is a folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-
-async def _open(path: str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    try:
-        conn.row_factory = aiosqlite.Row
-        # First, so that what follows waits for another process opening the file too.
-        await conn.execute("PRAGMA busy_timeout = 10000")
-        await _use_wal(conn)
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        # Deleted or replaced values (a typed quiz answer) are overwritten, not left in
-        # free pages of the file.
-        await conn.execute("PRAGMA secure_delete = ON")
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
-
-
-WAL_ATTEMPTS = 200  # about two seconds at most
-
-
-async def _use_wal(conn: aiosqlite.Connection) -> None:
-    """Switch to WAL. On a new file opened by several processes at once SQLite may answer
-    "database is locked" at once, without waiting for busy_timeout: try again shortly."""
-    for attempt in range(WAL_ATTEMPTS):
-        try:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(0.01)
-
-
-async def _connect(path: str) -> SqliteDatabase:
-    memory = path == ":memory:"
-    if not memory:
-        _prepare(Path(path))
-    writer = await _open(path)
-    reader: aiosqlite.Connection | None = None
-    try:
-        db = SqliteDatabase(writer, None, path)
-        await migrate(db)
-        if not memory:
-            reader = await _open(path)
-            db = SqliteDatabase(writer, reader, path)
-    except BaseException:
-        if reader is not None:
-            await reader.close()
-        await writer.close()
-        raise
-    return db
+    return await connect_sqlite(target)

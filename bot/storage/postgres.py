@@ -1,0 +1,166 @@
+"""PostgreSQL behind the database interface: an asyncpg connection pool.
+
+SQL arrives with `?` parameters and is sent with `$1, $2, ...` (translated once per
+statement text, never inside a quoted literal). A transaction takes one pooled
+connection for its whole block; every call made by the same task inside the block runs
+on it. Outside a transaction each call takes any free connection.
+
+The URL names user, host, port and database; the password comes from the environment
+(PGPASSWORD, which asyncpg reads like libpq) and is refused in the URL, so it can never
+sit in a config file or reach a log line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from bot.storage.db import DatabaseError, IntegrityError, Params, Row
+from bot.storage.migrate import migrate
+
+# Between the pool's connections a statement text is prepared once per connection.
+POOL_MIN = 1
+POOL_MAX = 10
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?")
+_COUNT = re.compile(r"(\d+)$")
+
+
+@lru_cache(maxsize=2048)
+def to_dollar(sql: str) -> str:
+    """'... WHERE a = ? AND b = ?' -> '... WHERE a = $1 AND b = $2' (quoted text kept)."""
+    n = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal n
+        if match.group(0) != "?":
+            return match.group(0)
+        n += 1
+        return f"${n}"
+
+    return _TOKEN.sub(number, sql)
+
+
+def _count(status: str) -> int:
+    """'UPDATE 3' -> 3; 'INSERT 0 1' -> 1; anything without a count -> 0."""
+    found = _COUNT.search(status or "")
+    return int(found.group(1)) if found else 0
+
+
+def safe_url(url: str) -> str:
+    """The URL as it may be shown: without a password (there should be none)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+
+class PostgresDatabase:
+    dialect = "postgresql"
+    for_update = " FOR UPDATE"
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self.url = safe_url(url)
+        self._conn: ContextVar[asyncpg.Connection | None] = ContextVar(
+            f"pg-tx-{id(self)}", default=None
+        )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._conn.get() is not None:
+            yield  # joins the transaction this task already holds
+            return
+        async with self._pool.acquire() as conn, conn.transaction():
+            token = self._conn.set(conn)
+            try:
+                yield
+            finally:
+                self._conn.reset(token)
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        conn = self._conn.get()
+        if conn is not None:
+            yield conn
+        else:
+            async with self._pool.acquire() as fresh:
+                yield fresh
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._connection() as conn:
+            try:
+                status = await conn.execute(to_dollar(sql), *params)
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise IntegrityError(str(exc)) from exc
+        return _count(status)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        batch = [tuple(r) for r in rows]
+        if not batch:
+            return
+        async with self._connection() as conn:
+            try:
+                await conn.executemany(to_dollar(sql), batch)
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise IntegrityError(str(exc)) from exc
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._connection() as conn:
+            try:
+                return list(await conn.fetch(to_dollar(sql), *params))
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise IntegrityError(str(exc)) from exc
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchrow(sql, params)
+        return row[0] if row is not None else None
+
+    async def copy_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """The fast path for many rows (db copy): PostgreSQL's COPY."""
+        async with self._connection() as conn:
+            await conn.copy_records_to_table(table, records=rows, columns=columns)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def connect_postgres(url: str) -> PostgresDatabase:
+    parts = urlsplit(url)
+    if parts.password:
+        raise DatabaseError(
+            f"the database URL {safe_url(url)!r} carries a password: put it in the "
+            "environment variable PGPASSWORD instead, never in a config file"
+        )
+    try:
+        pool = await asyncpg.create_pool(url, min_size=POOL_MIN, max_size=POOL_MAX)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseError(
+            f"cannot use {safe_url(url)!r} as the database: {_reason(exc)}"
+        ) from None
+    db = PostgresDatabase(pool, url)
+    try:
+        await migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text

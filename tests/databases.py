@@ -1,0 +1,99 @@
+"""Which database the tests use: SQLite files (the default) or, with
+KRUZHOK_TEST_DATABASE=postgresql, databases on a real PostgreSQL that the test run starts
+itself (tests/pg/server.py) and stops at its end. `make test` runs the suite both ways.
+
+A test names its database as it always did, by a file in its tmp_path
+(`tmp_path / "kruzhok.sqlite3"`); `database_for` turns that into what the config's
+`database` says in the current mode, and `rows` reads either kind."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+
+from bot.storage.postgres import to_dollar
+from tests.pg.server import PostgresServer
+
+MODE = os.environ.get("KRUZHOK_TEST_DATABASE", "sqlite")
+POSTGRES = MODE == "postgresql"
+
+T = TypeVar("T")
+_server: PostgresServer | None = None
+_created: set[str] = set()
+_lock = threading.Lock()
+
+
+def server() -> PostgresServer:
+    """The session's PostgreSQL, started on first use and stopped when the run ends."""
+    global _server
+    with _lock:
+        if _server is None:
+            started = PostgresServer()
+            started.start()
+            atexit.register(started.stop)
+            _server = started
+        return _server
+
+
+def in_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to its end on a loop of its own (callable from sync code that may
+    itself be running inside an event loop)."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(work()))
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def database_for(file: Path | str) -> str:
+    """The `database` config value for what a test calls `file`."""
+    path = Path(file)
+    if not POSTGRES or str(file).startswith("postgresql://"):
+        return str(file)
+    name = "t_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
+    pg = server()
+    if name not in _created:
+        with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+            pg.create_database(name)
+        _created.add(name)
+    return pg.url(name)
+
+
+def rows(file: Path | str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Run a query (with ? parameters) on the test's database; rows as tuples."""
+    target = database_for(file)
+    if not target.startswith("postgresql://"):
+        con = sqlite3.connect(target)
+        try:
+            return list(con.execute(sql, params).fetchall())
+        finally:
+            con.close()
+
+    async def query() -> list[tuple[object, ...]]:
+        conn = await asyncpg.connect(target)
+        try:
+            return [tuple(r) for r in await conn.fetch(to_dollar(sql), *params)]
+        finally:
+            await conn.close()
+
+    return in_thread(query)
