@@ -7,6 +7,9 @@
   never read (the bot asks for no privileged intent).
 - Posts without a command (daily quotes, timed reveals) go through `post`, registered
   as the outbox's Poster for "discord".
+- Shards (discord.shard_count / shard_ids): the client is an AutoShardedClient running
+  only those shards; only the process with shard 0 syncs the commands; `reaches` tells
+  the outbox which guilds' channels this process posts to.
 """
 
 from __future__ import annotations
