@@ -49,8 +49,10 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy bot
 	$(VENV)/bin/lint-imports
 
+# The whole suite twice: on SQLite files, then on a real PostgreSQL that the run starts.
 test: lint synapse postgres
 	$(PY) -m pytest $(PYTEST_ARGS)
+	KRUZHOK_TEST_DATABASE=postgresql $(PY) -m pytest $(PYTEST_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format bot tests bench

@@ -68,8 +68,8 @@ def in_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
 def database_for(file: Path | str) -> str:
     """The `database` config value for what a test calls `file`."""
     path = Path(file)
-    if not POSTGRES or str(file).startswith("postgresql://"):
-        return str(file)
+    if not POSTGRES or str(file).startswith("postgresql://") or path.exists():
+        return str(file)  # (a SQLite file the test put there itself, e.g. an old release's)
     name = "t_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
     pg = server()
     if name not in _created:
@@ -97,3 +97,37 @@ def rows(file: Path | str, sql: str, params: tuple[object, ...] = ()) -> list[tu
             await conn.close()
 
     return in_thread(query)
+
+
+def stored_bytes(file: Path | str) -> bytes:
+    """Every byte the database keeps on disk: the SQLite file with its -wal and -shm, or,
+    on PostgreSQL, the whole cluster's data folder (tables and write-ahead log) after a
+    checkpoint. A privacy test searches it for text that must never be stored."""
+    target = database_for(file)
+    if not target.startswith("postgresql://"):
+        files = [Path(target), Path(f"{target}-wal"), Path(f"{target}-shm")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+
+    async def checkpoint() -> None:
+        conn = await asyncpg.connect(target)
+        try:
+            await conn.execute("CHECKPOINT")
+        finally:
+            await conn.close()
+
+    in_thread(checkpoint)
+    folder = server().data
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def stored_text(file: Path | str) -> str:
+    """Every value of every table of the database, as text (what a query can still read)."""
+    tables_sql = (
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        if POSTGRES
+        else "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    parts = []
+    for (table,) in rows(file, tables_sql):
+        parts.extend(repr(row) for row in rows(file, f'SELECT * FROM "{table}"'))
+    return "\n".join(parts)

@@ -4,6 +4,7 @@ write for the recorder)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from bot.core.clock import FakeClock
@@ -79,9 +80,39 @@ async def test_an_optout_in_one_copy_stops_the_others_recording(
     for table in ("reading_checkins", "participation_optouts"):
         assert db_rows(db_file, f"SELECT * FROM {table}") == [], table
     assert db_rows(
-        db_file, "SELECT user_id, SUM(messages) FROM activity_daily GROUP BY user_id"
+        db_file,
+        "SELECT user_id, CAST(SUM(messages) AS INTEGER) FROM activity_daily "
+        "GROUP BY user_id ORDER BY user_id",
     ) == [("alice", 1), ("bob", 1)]
-    assert db_rows(db_file, "SELECT user_id, display_name FROM participants") == [
+    assert db_rows(db_file, "SELECT user_id, display_name FROM participants ORDER BY user_id") == [
         ("alice", "alice"),
         ("bob", "bob"),
     ]
+
+
+async def test_counts_from_two_copies_writing_at_once_add_up_exactly(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Each copy writes its own batches of the same members' counts, interleaved and at
+    once; the stored totals are the sum of both, not the last writer's."""
+    db_file = tmp_path / "kruzhok.sqlite3"
+    small = {"flush_every": 7, "flush_seconds": 3600}
+    async with (
+        console_bot(tmp_path, clock, participation=small) as first,
+        console_bot(tmp_path, clock, participation=small) as second,
+    ):
+        said = [
+            bot.say(f"message {n}", user=("alice", "bob", "carol")[n % 3])
+            for n in range(120)
+            for bot in (first, second)
+        ]
+        for chunk in range(0, len(said), 40):  # many batches, written while others arrive
+            await asyncio.gather(*said[chunk : chunk + 40])
+        await recorder_of(first).flush()
+        await recorder_of(second).flush()
+    totals = db_rows(
+        db_file,
+        "SELECT user_id, CAST(SUM(messages) AS INTEGER) FROM activity_daily "
+        "GROUP BY user_id ORDER BY user_id",
+    )
+    assert totals == [("alice", 80), ("bob", 80), ("carol", 80)]

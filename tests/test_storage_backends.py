@@ -160,3 +160,31 @@ async def test_an_unreachable_server_is_one_clear_error(postgres: PostgresServer
         DatabaseError, match=re.escape("cannot use 'postgresql://postgres@127.0.0.1:1/")
     ):
         await connect(closed)
+
+
+async def test_a_transaction_cancelled_half_way_leaves_nothing_and_the_database_usable(
+    any_database: str,
+) -> None:
+    """Shutdown cancels background work mid-transaction: its writes vanish, the next
+    transaction of the same process starts and commits as usual."""
+    db = await connect(any_database)
+    try:
+        inside = asyncio.Event()
+
+        async def interrupted() -> None:
+            async with db.transaction():
+                await db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", ("half", "1"))
+                inside.set()
+                await asyncio.Event().wait()  # until cancelled
+
+        task = asyncio.create_task(interrupted())
+        await inside.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with db.transaction():
+            await db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", ("next", "2"))
+        rows = await db.fetch("SELECT key FROM settings ORDER BY key")
+        assert [r["key"] for r in rows] == ["next"]
+    finally:
+        await db.close()

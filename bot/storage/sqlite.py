@@ -9,8 +9,9 @@ transaction (WAL lets them run beside a write).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -46,15 +47,30 @@ class SqliteDatabase:
         async with self._lock:
             token = self._in_tx.set(True)
             try:
-                await self._writer.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield
                 except BaseException:
-                    await self._writer.execute("ROLLBACK")
+                    await _to_the_end(self._writer.execute("ROLLBACK"))
                     raise
-                await self._writer.execute("COMMIT")
+                try:
+                    await _to_the_end(self._writer.execute("COMMIT"))
+                except sqlite3.Error:
+                    await _to_the_end(self._writer.execute("ROLLBACK"))
+                    raise
             finally:
                 self._in_tx.reset(token)
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, leaving no transaction open behind a cancellation: a shutdown
+        that cancels the caller after SQLite began must not leave the connection inside
+        a transaction (and the file's write lock held) for every later statement."""
+        try:
+            await _to_the_end(self._writer.execute("BEGIN IMMEDIATE"))
+        except asyncio.CancelledError:
+            if self._writer.in_transaction:
+                await _to_the_end(self._writer.execute("ROLLBACK"))
+            raise
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -111,6 +127,18 @@ class SqliteDatabase:
         if self._own_reader:
             await self._reader.close()
         await self._writer.close()
+
+
+async def _to_the_end(statement: Awaitable[object]) -> None:
+    """Let a BEGIN, COMMIT or ROLLBACK finish even when the caller is cancelled meanwhile
+    (its thread runs it anyway); the cancellation is passed on once it has."""
+    task = asyncio.ensure_future(statement)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
 
 
 def _writes(sql: str) -> bool:

@@ -3,22 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.databases import server
 from tests.pg.server import PostgresServer
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def postgres() -> PostgresServer:
+    """The run's one PostgreSQL server (also the one KRUZHOK_TEST_DATABASE=postgresql
+    uses); stopped when the run ends."""
+    return server()
 
 
 @pytest.fixture

@@ -186,11 +186,11 @@ class DailyRepo:
             )
             await self.db.executemany(
                 "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
-                " enabled = CASE WHEN ? IS NULL THEN 0 ELSE enabled END,"
+                " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
                 " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
                 " last_quote_id = COALESCE(?, last_quote_id),"
                 " last_error = COALESCE(?, last_error),"
-                " last_error_at = CASE WHEN ? IS NULL THEN last_error_at ELSE ? END"
+                " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
                 " WHERE id = ?",
                 [
                     (

@@ -346,10 +346,12 @@ _FORGET_MEMBER = (
 )
 
 # Finished quizzes of a group, optionally of one chapter, of one book and since a time.
+# (The casts tell PostgreSQL the type of a parameter that is only tested for NULL.)
 _LEADER_WHERE = (
     "WHERE q.platform = ? AND q.group_id = ? AND q.phase = 'finished' "
-    "AND (? IS NULL OR q.chapter = ?) AND (? IS NULL OR q.book_id = ?) "
-    "AND (? IS NULL OR q.finished_at >= ?)"
+    "AND (CAST(? AS INTEGER) IS NULL OR q.chapter = ?) "
+    "AND (CAST(? AS TEXT) IS NULL OR q.book_id = ?) "
+    "AND (CAST(? AS TEXT) IS NULL OR q.finished_at >= ?)"
 )
 _LEADER_TOTALS = (
     "SELECT a.member, COUNT(DISTINCT a.quiz_id), SUM(a.correct), COUNT(*), SUM(a.points) "

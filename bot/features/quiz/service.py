@@ -12,8 +12,10 @@ others; whichever commits the close posts the reveal.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+import weakref
 from datetime import datetime
 
 from bot.config import QuizConfig
@@ -68,6 +70,10 @@ class QuizService:
         self.clock = clock
         self.rng = rng
         self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.close_overdue)
+        # A lock per member answering in a place; gone once nobody holds it.
+        self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     async def book(self, place: Place) -> Book:
         """The book the place's group reads: quizzes and practice take their items from it."""
@@ -147,6 +153,16 @@ class QuizService:
         """Answer the place's quiz; None when no quiz runs here (practice may take it)."""
         if token is not None and token.startswith("p"):
             return None  # a practice question's button
+        # One member's answers in this place are taken in the order they came (two clicks
+        # must not race each other to the database); different members run side by side.
+        key = (ctx.place, ctx.caller.user_id)
+        lock = self._answering.get(key)
+        if lock is None:
+            lock = self._answering[key] = asyncio.Lock()
+        async with lock:
+            return await self._answer(ctx, raw, token)
+
+    async def _answer(self, ctx: CommandContext, raw: str, token: str | None) -> Reply | None:
         caller = ctx.caller
         # The fast path: one read, then one conditional write that only a still open
         # question takes (no transaction: 5,000 members may answer at once).
