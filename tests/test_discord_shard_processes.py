@@ -21,7 +21,7 @@ from tests.discord_fake.server import GENERAL, READING, SECOND_GENERAL, SECOND_R
 from tests.harness import START
 from tests.test_discord_shards import LIBRARY, channel_posts, quiz_in, shared_database
 
-__all__ = ["shared_database"]  # the fixture: SQLite, then PostgreSQL (xfail for now)
+__all__ = ["shared_database"]  # the fixture: SQLite, then PostgreSQL
 
 SYNC_SKIPPED = "the process running shard 0 syncs the slash commands, not this one"
 

@@ -35,17 +35,8 @@ from tests.test_discord_quiz import button, question_message
 
 LIBRARY = ROOT / "tests" / "library_content"  # a book with quiz questions and quotes
 
-# On PostgreSQL the daily claim fails today ("could not determine data type of parameter
-# $4" in DailyRepo's claim UPDATE, `CASE WHEN ? IS NULL`), as it does for the existing
-# two-schedulers test; the feature SQL is being made PostgreSQL-proof on main. The variant
-# runs (it is not skipped) and is expected to fail only until that lands.
-PG_DAILY_CLAIM = pytest.mark.xfail(
-    reason="daily claim SQL not yet PostgreSQL-compatible (fixed on main separately)",
-    strict=False,
-)
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=PG_DAILY_CLAIM)])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The one database both processes use: a SQLite file, then a PostgreSQL database."""
     if request.param == "sqlite":
