@@ -78,9 +78,9 @@ async def test_two_processes_each_post_only_where_they_reach_and_every_post_once
 async def test_a_post_nobody_here_reaches_stays_due_until_its_process_comes(
     tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Alone, a process leaves a post it cannot reach unclaimed, says so once, and looks
-    again a minute later rather than spinning; the process that reaches it, started
-    within the grace period, posts it."""
+    """Alone, a process leaves a post it cannot reach unclaimed, says so once (a line per
+    round, not per row), and looks again a minute later rather than spinning; the process
+    that reaches it, started within the grace period, posts it."""
     caplog.set_level(logging.INFO)
     async with console_bot(tmp_path, clock) as first:
         attach(first, clock, set())
@@ -90,7 +90,7 @@ async def test_a_post_nobody_here_reaches_stays_due_until_its_process_comes(
         assert feature.scheduler.sleeping_until == clock.now() + timedelta(minutes=1)
         await advance(first, clock, timedelta(minutes=3))
         assert await (await feature.service.repo()).posts(place("far")) == []
-        assert caplog.text.count("not reachable here") == 1
+        assert caplog.text.count("1 due post(s) not reachable here, left unclaimed") == 1
         async with console_bot(tmp_path, clock) as second:
             poster = attach(second, clock, {"far"})
             await settled(second)

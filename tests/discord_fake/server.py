@@ -504,7 +504,9 @@ class FakeDiscord:
                     "flags": 0,
                 }
             )
-        if method == "GET" and path in ("/gateway", "/gateway/bot"):
+        if method == "GET" and path == "/gateway":
+            return json_response({"url": self.gateway_url})  # GatewayResponse: the url only
+        if method == "GET" and path == "/gateway/bot":
             return json_response(
                 {
                     "url": self.gateway_url,

@@ -299,9 +299,9 @@ class DailyService:
         """The due rows this process can post to. The others are left unclaimed for the
         process that reaches them (Discord shards run by several processes), logged once."""
         elsewhere = {r.id: r.next_due for r in rows if not self.outbox.reaches(r.place)}
-        for row in rows:
-            if row.id in elsewhere and self._elsewhere.get(row.id) != row.next_due:
-                log.info("daily quote for %s: not reachable here, left to its process", row.place)
+        new = [i for i, due in elsewhere.items() if self._elsewhere.get(i) != due]
+        if new:
+            log.info("daily quotes: %d due post(s) not reachable here, left unclaimed", len(new))
         self._elsewhere = elsewhere
         return [r for r in rows if r.id not in elsewhere]
 
