@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.discord.adapter import ShardedKruzhokClient
 from bot.core.clock import FakeClock
 from bot.core.refs import Place
 from bot.core.replies import Reply
@@ -149,3 +150,25 @@ async def test_two_shard_processes_share_the_work_of_one_database(
             assert channel_posts(fake_discord, SECOND_GENERAL) == day
         assert posted_by == [[str(GUILD_ID)] * 3, [str(SECOND_GUILD_ID)] * 3]
         assert first.alive() and second.alive()
+
+
+async def test_one_process_can_run_every_shard(
+    tmp_path: Path, fake_discord: FakeDiscord, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`shard_count` alone: one AutoShardedClient runs shards 0 and 1, holds both guilds,
+    syncs the commands and answers (and reaches) both."""
+
+    async def no_pacing(self: object, shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s before each IDENTIFY but the first; not here."""
+
+    monkeypatch.setattr(ShardedKruzhokClient, "before_identify_hook", no_pacing)
+    fake_discord.add_second_guild()
+    overrides = {"content": str(LIBRARY), "discord": {"shard_count": 2}}
+    async with discord_bot(tmp_path, fake_discord, clock, **overrides) as bot:
+        assert [i["shard"] for i in fake_discord.identifies] == [[0, 2], [1, 2]]
+        assert sorted(g.id for g in bot.adapter.client.guilds) == [GUILD_ID, SECOND_GUILD_ID]
+        assert len(fake_discord.find("PUT", r"/applications/\d+/commands")) == 1
+        for guild in (GUILD_ID, SECOND_GUILD_ID):
+            assert bot.adapter.reaches(Place("discord", str(guild), "1"))
+        for channel in (READING, SECOND_READING):
+            assert "Alice" in await quiz_in(fake_discord, channel)
