@@ -10,6 +10,10 @@ copy lands whole or not at all. A destination holding any row is refused before 
 is written. After a copy into PostgreSQL the identity sequences are moved past the
 largest id copied, so the rows the bot adds next get fresh ids.
 
+The source is read in one transaction, as one snapshot; still, stop the bot first: rows
+it writes after the snapshot would not be copied (and the counts printed afterwards would
+differ).
+
 SQLite stores what it is given; PostgreSQL wants each value as its column's type, so on
 the way into PostgreSQL a value is converted by the destination column's type (an
 integer kept as text in a BIGINT column becomes an int, a number in a TEXT column its
@@ -203,7 +207,11 @@ async def copy_database(source: Database, destination: Database) -> list[TableCo
     if missing:
         raise CopyError(f"the destination has no table {', '.join(missing)}")
     try:
-        async with destination.transaction():
+        async with destination.transaction(), source.transaction():
+            # The source is read as one snapshot: on SQLite the transaction holds off other
+            # writers; on PostgreSQL every table is read as of the first read.
+            if source.dialect == "postgresql":
+                await source.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             full = await nonempty(destination)
             if full:
                 raise CopyError(
