@@ -117,3 +117,24 @@ def test_values_are_converted_to_the_postgresql_column_types() -> None:
     with pytest.raises(CopyError, match="table t1, column n: a float value"):
         convert((2.5, "a", 1, None))
     assert converter("t1", list(types), types, "sqlite")([1, "2"]) == (1, "2")
+
+
+async def test_rows_are_read_and_written_in_batches_without_losing_one(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.storage.copy.BATCH", 2)
+    lite = await connect(tmp_path / "k.sqlite3")
+    pg = await connect(postgres_url)
+    back = await connect(tmp_path / "back.sqlite3")
+    try:
+        settings = [(f"k{i}", f"v{i}") for i in range(7)]
+        await lite.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", settings)
+        await lite.execute("DELETE FROM settings WHERE key = 'k3'")  # a gap in the rowids
+        await copy_database(lite, pg)
+        await copy_database(pg, back)
+        for db in (pg, back):
+            rows = await db.fetch("SELECT key, value FROM settings ORDER BY key")
+            assert [(r[0], r[1]) for r in rows] == [s for s in settings if s[0] != "k3"]
+    finally:
+        for db in (lite, pg, back):
+            await db.close()

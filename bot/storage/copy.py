@@ -23,13 +23,13 @@ text). A value that cannot be converted stops the copy, naming the table and col
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
-from bot.storage.db import Database, DatabaseError, IntegrityError
+from bot.storage.db import Database, DatabaseError, IntegrityError, Row
 
 BATCH = 5000  # rows sent per statement (or per COPY)
 BOOKKEEPING = frozenset({"schema_version"})
@@ -235,20 +235,52 @@ async def _copy_table(source: Database, destination: Database, table: str) -> No
         raise CopyError(f"table {table}: the source has no column {', '.join(absent)}")
     names = list(types)
     listed = ", ".join(quote(c) for c in names)
-    rows = await source.fetch(f"SELECT {listed} FROM {quote(table)}")  # noqa: S608 - names from the catalogue
     convert = converter(table, names, types, destination.dialect)
-    batch = [convert(tuple(row[i] for i in range(len(names)))) for row in rows]
     copy_rows = getattr(destination, "copy_rows", None)
-    for start in range(0, len(batch), BATCH):
-        part = batch[start : start + BATCH]
+    marks = ", ".join("?" for _ in names)
+    async for rows in _read(source, table, listed, len(names)):
+        part = [convert(row) for row in rows]
         if copy_rows is not None:
             await copy_rows(table, names, part)
         else:
-            marks = ", ".join("?" for _ in names)
             await destination.executemany(
                 f"INSERT INTO {quote(table)} ({listed}) VALUES ({marks})",  # noqa: S608 - names from the catalogue
                 part,
             )
+
+
+async def _read(
+    source: Database, table: str, listed: str, width: int
+) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """A table's rows, BATCH at a time: by rowid on SQLite (the common source, so a large
+    file is never held in memory whole); at once from PostgreSQL."""
+    sql = (
+        await source.fetchval(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        )
+        if source.dialect == "sqlite"
+        else None
+    )
+    if sql is None or "WITHOUT ROWID" in str(sql).upper():
+        rows = await source.fetch(f"SELECT {listed} FROM {quote(table)}")  # noqa: S608 - names from the catalogue
+        for start in range(0, len(rows), BATCH):
+            yield [_values(r, 0, width) for r in rows[start : start + BATCH]]
+        return
+    after = -(2**63)
+    while True:
+        rows = await source.fetch(
+            f"SELECT rowid, {listed} FROM {quote(table)} "  # noqa: S608 - names from the catalogue
+            "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            (after, BATCH),
+        )
+        if not rows:
+            return
+        after = int(rows[-1][0])
+        yield [_values(r, 1, width) for r in rows]
+
+
+def _values(row: Row, skip: int, width: int) -> tuple[Any, ...]:
+    return tuple(row[i] for i in range(skip, skip + width))
 
 
 async def _reset_identities(db: Database, order: list[str]) -> None:
