@@ -173,11 +173,6 @@ async def test_a_sqlite_database_copied_to_postgresql_loses_no_row_and_shows_the
     assert sqlite_tables(source) == await pg_tables(postgres_url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the quiz leaderboard's SQL fails on PostgreSQL (a parameter only tested for NULL "
-    "has no type); the lead's fix on main makes this pass: then drop this mark",
-)
 async def test_the_app_on_the_copy_shows_the_same_quiz_leaderboards(
     tmp_path: Path, postgres_url: str
 ) -> None:
