@@ -66,6 +66,7 @@ def safe_url(url: str) -> str:
 class PostgresDatabase:
     dialect = "postgresql"
     for_update = " FOR UPDATE"
+    for_share = " FOR SHARE"
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
