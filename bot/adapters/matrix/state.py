@@ -1,6 +1,7 @@
 """What the Matrix adapter keeps across restarts, as it sees it: the sync token, the event
-ids it has handled, the messages that carry choices and the reactions members put on them.
-The composition root hands it an implementation (bot.adapter_state.matrix)."""
+ids it has handled, the messages that carry choices and the reactions members put on them;
+and the sync lease that lets one process of several sync the account. The composition root
+hands it implementations (bot.adapter_state.matrix and bot.adapter_state.lease)."""
 
 from __future__ import annotations
 
