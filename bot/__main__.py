@@ -310,6 +310,7 @@ async def cmd_run(
                 app.clock,
                 config.matrix,
                 credentials,
+                lease=app.matrix_lease(config.matrix),
             )
         )
     main_task = asyncio.current_task()

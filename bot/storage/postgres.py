@@ -134,6 +134,14 @@ class PostgresDatabase:
         async with self._connection() as conn:
             await conn.copy_records_to_table(table, records=rows, columns=columns)
 
+    async def take_connection(self) -> Any:
+        """A pooled connection for the caller alone until `give_back` (a lease held as a
+        session-level lock keeps one). Give it back before `close`, which waits for it."""
+        return await self._pool.acquire()
+
+    async def give_back(self, conn: Any) -> None:
+        await self._pool.release(conn)
+
     async def close(self) -> None:
         await self._pool.close()
 
