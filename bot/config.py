@@ -200,6 +200,21 @@ class MatrixConfig(Section):
     sync_timeout: float = 30.0
     # Longest wait in seconds between reconnection attempts when the homeserver is down.
     max_retry_wait: float = 10.0
+    # Several processes may be configured for one account; one of them holds a lease and
+    # syncs. Seconds between its renewals (and between the others' attempts to take it).
+    lease_renew_every: float = Field(default=15.0, gt=0, le=600)
+    # Seconds an SQLite lease lasts without renewal (PostgreSQL's dies with its holder).
+    lease_timeout: float = Field(default=45.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_renewal(self) -> MatrixConfig:
+        if self.lease_timeout <= self.lease_renew_every:
+            raise rule_error(
+                f"lease_timeout ({self.lease_timeout}) must be longer than lease_renew_every "
+                f"({self.lease_renew_every}), or the lease runs out between two renewals",
+                "lease_timeout",
+            )
+        return self
 
 
 class Config(Section):
