@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.databases import database_for
 from tests.harness import ROOT, SHIPPED_CONTENT
 
 LIBRARY_CONTENT = ROOT / "tests" / "library_content"
@@ -34,7 +35,7 @@ def console(group: str, tmp_path: Path) -> dict[str, str]:
 def write_config(path: Path, database: Path, library: Path, group: str, **keys: str) -> Path:
     """A config file for a console process standing in `group`."""
     lines = [
-        f"database: {database}",
+        f"database: {database_for(database)}",
         f"content: {library}",
         "seed: 7",
         "log_level: WARNING",

@@ -5,7 +5,6 @@ closes once. Real `python -m bot run` processes, time moved through a file clock
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from tests.console_process import (
     console_process,
     write_clock,
 )
+from tests.databases import database_for
+from tests.databases import rows as database_rows
 from tests.harness import START
 from tests.quiz_helpers import QUIZ_CONTENT, posted, quiz_bot, right_and_wrong
 
@@ -26,15 +27,15 @@ MOD = {"user": "mod", "moderator": True}
 def write_config(tmp_path: Path) -> Path:
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"database: {tmp_path / 'db.sqlite3'}\ncontent: {QUIZ_CONTENT}\nseed: 3\n"
+        f"database: {database_for(tmp_path / 'db.sqlite3')}\ncontent: {QUIZ_CONTENT}\nseed: 3\n"
         f"console:\n  output_dir: {tmp_path / 'out'}\n"
     )
     return config
 
 
 def rows(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
-        return list(db.execute(sql))
+    """Rows of the processes' database (SQLite, or PostgreSQL when the run uses it)."""
+    return database_rows(tmp_path / "db.sqlite3", sql)
 
 
 async def test_an_answer_through_one_process_is_counted_once_by_the_others_reveal(
