@@ -141,6 +141,7 @@ def daily_copy(url: str, ready: Any, go: Any, results: Any) -> None:
     try:
         results.put(asyncio.run(_daily_copy(url, ready, go)))
     except BaseException as exc:  # reported to the parent, which fails the run
+        ready.put(("error", repr(exc)))  # (the parent may still be waiting for ready)
         results.put(("error", repr(exc)))
         raise
 
@@ -156,8 +157,8 @@ async def _daily_copy(url: str, ready: Any, go: Any) -> tuple[Any, ...]:
         scheduler = app.feature("daily", DailyFeature).scheduler
         await scheduler.wait_idle()
         if scheduler.sleeping_until != DUE:
-            return ("error", f"the loop sleeps until {scheduler.sleeping_until}, not {DUE}")
-        ready.put(True)
+            raise RuntimeError(f"the loop sleeps until {scheduler.sleeping_until}, not {DUE}")
+        ready.put(("ok",))
         go.wait()  # blocks this process's loop on purpose: nothing is due before the release
         t0 = time.monotonic()
         await clock.advance(DUE - START)
@@ -177,8 +178,8 @@ def fan_out(url: str, copies: int) -> tuple[float, list[int], list[str]]:
     for p in procs:
         p.start()
     try:
-        for _ in procs:
-            ready.get(timeout=300)
+        said = [ready.get(timeout=300) for _ in procs]
+        check(all(s[0] == "ok" for s in said), f"a bot copy failed to start: {said}")
         go.set()
         done = [results.get(timeout=600) for _ in procs]
     finally:
