@@ -63,8 +63,19 @@ def main(argv: list[str] | None = None) -> int:
         "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
     )
 
+    db_cmd = sub.add_parser("db", help="database tools")
+    db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy every table into a new, empty database (e.g. SQLite to PostgreSQL)",
+    )
+    copy.add_argument("source", metavar="SRC", help="file path or postgresql:// URL")
+    copy.add_argument("destination", metavar="DST", help="file path or postgresql:// URL")
+
     args = parser.parse_args(argv)
     try:
+        if args.command == "db":
+            return cmd_db_copy(args.source, args.destination)
         if args.command == "validate":
             return cmd_validate(args.path, args.config)
         if args.command == "import-trivia":
@@ -201,6 +212,62 @@ def cmd_import_trivia(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_copy(source: str, destination: str) -> int:
+    """Copy every table; print each table's rows on both sides. 0 only when all match."""
+    from bot.storage.db import is_url
+
+    if not is_url(source) and not Path(source).is_file():
+        print(f"error: source: there is no database file {source!r}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if source == destination or (
+        not is_url(source)
+        and not is_url(destination)
+        and Path(source).resolve() == Path(destination).resolve()
+    ):
+        print("error: the source and the destination are the same database", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return asyncio.run(copy_and_count(source, destination))
+
+
+async def copy_and_count(source: str, destination: str) -> int:
+    from bot.storage.copy import CopyError, copy_database
+    from bot.storage.db import Database, connect, is_url
+    from bot.storage.postgres import safe_url
+
+    def shown(target: str) -> str:
+        return safe_url(target) if is_url(target) else target
+
+    opened: list[Database] = []
+    try:
+        for side, target in (("source", source), ("destination", destination)):
+            try:
+                opened.append(await connect(target))
+            except MigrationError as exc:
+                print(f"error: {side}: {exc}", file=sys.stderr)
+                return EXIT_PROBLEMS
+        try:
+            counts = await copy_database(*opened)
+        except CopyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    finally:
+        for db in opened:
+            await db.close()
+    print(f"copied {shown(source)} -> {shown(destination)}")
+    width = max([len("table"), *(len(c.table) for c in counts)])
+    print(f"{'table':<{width}}  {'source':>10}  {'destination':>11}")
+    for c in sorted(counts, key=lambda c: c.table):
+        mark = "" if c.matches else "  DIFFERENT"
+        print(f"{c.table:<{width}}  {c.source:>10}  {c.destination:>11}{mark}")
+    differ = [c.table for c in counts if not c.matches]
+    total = sum(c.source for c in counts)
+    if differ:
+        print(f"the row counts differ in {len(differ)} table(s): {', '.join(differ)}")
+        return 1
+    print(f"every table matches: {len(counts)} tables, {total} rows")
+    return 0
+
+
 async def cmd_run(
     config: Config, user: str | None, moderator: bool, line_marker: str | None = None
 ) -> int:
@@ -243,6 +310,7 @@ async def cmd_run(
                 app.clock,
                 config.matrix,
                 credentials,
+                lease=app.matrix_lease(config.matrix),
             )
         )
     main_task = asyncio.current_task()

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.adapter_state.lease import ClockedLease, matrix_sync_lease
 from bot.adapter_state.matrix import SqlMatrixState
-from bot.config import Config
+from bot.config import Config, MatrixConfig
 from bot.config_check import content_problems
 from bot.content.library import ContentStore, load_checked
 from bot.core.clock import Clock, SystemClock
@@ -97,6 +98,13 @@ class App:
         state = SqlMatrixState(self.db, user_id)
         self.member_data.append(state)
         return state
+
+    def matrix_lease(self, config: MatrixConfig) -> ClockedLease:
+        """The lease on the account's one sync stream; released at the latest on stop,
+        before the database closes (PostgreSQL's pool waits for the lease's connection)."""
+        lease = matrix_sync_lease(self.db, self.clock, config)
+        self._stack.push_async_callback(lease.release)
+        return lease
 
     async def start(self) -> None:
         """Resume stored state in every feature, then let the adapters' events through."""

@@ -137,6 +137,43 @@ class DiscordConfig(Section):
     guild_ready_timeout: float = 2.0
     # A command still running after this many seconds is deferred ("thinking...").
     defer_after: float = 1.5
+    # Sharding (several processes): how many shards the bot has in all, and which of them
+    # this process runs. Both null: one process, unsharded. A count alone: this process
+    # runs every shard. The process whose shard_ids include 0 (or that runs them all)
+    # syncs the slash commands; the others do not.
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordConfig:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise rule_error(
+                "shard_ids needs shard_count (how many shards the bot has in all)", "shard_ids"
+            )
+        if not self.shard_ids:
+            raise rule_error(
+                "name at least one shard, or leave shard_ids null to run them all", "shard_ids"
+            )
+        outside = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+        if outside:
+            raise rule_error(
+                f"shard ids {outside} are outside 0..{self.shard_count - 1}"
+                f" (shard_count is {self.shard_count})",
+                "shard_ids",
+            )
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise rule_error("a shard id is named twice", "shard_ids")
+        return self
+
+    def runs_shard(self, shard_id: int) -> bool:
+        """This process runs that shard (every shard when shard_ids is not given)."""
+        return self.shard_ids is None or shard_id in self.shard_ids
+
+    def syncs_commands(self) -> bool:
+        """Only one process syncs the command tree: the one that runs shard 0."""
+        return self.runs_shard(0)
 
 
 class MatrixConfig(Section):
@@ -163,6 +200,21 @@ class MatrixConfig(Section):
     sync_timeout: float = 30.0
     # Longest wait in seconds between reconnection attempts when the homeserver is down.
     max_retry_wait: float = 10.0
+    # Several processes may be configured for one account; one of them holds a lease and
+    # syncs. Seconds between its renewals (and between the others' attempts to take it).
+    lease_renew_every: float = Field(default=15.0, gt=0, le=600)
+    # Seconds an SQLite lease lasts without renewal (PostgreSQL's dies with its holder).
+    lease_timeout: float = Field(default=45.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_renewal(self) -> MatrixConfig:
+        if self.lease_timeout <= self.lease_renew_every:
+            raise rule_error(
+                f"lease_timeout ({self.lease_timeout}) must be longer than lease_renew_every "
+                f"({self.lease_renew_every}), or the lease runs out between two renewals",
+                "lease_timeout",
+            )
+        return self
 
 
 class Config(Section):

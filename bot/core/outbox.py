@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.refs import Place
 from bot.core.replies import Reply
@@ -16,6 +16,15 @@ class Poster(Protocol):
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         """Send replies to a channel. Raises PostError when the platform refuses."""
         ...
+
+
+@runtime_checkable
+class Reaching(Protocol):
+    """A poster that knows which places this process can reach (Discord with shards: the
+    guilds of its own shards). A poster without `reaches` reaches every place of its
+    platform."""
+
+    def reaches(self, place: Place) -> bool: ...
 
 
 class PostError(Exception):
@@ -30,6 +39,15 @@ class Outbox:
 
     def register(self, platform: str, poster: Poster) -> None:
         self._posters[platform] = poster
+
+    def reaches(self, place: Place) -> bool:
+        """This process can post to the place: an adapter of its platform runs here and
+        answers for it. Work for a place it cannot reach is left to the process that can
+        (e.g. a daily quote for a guild on another process's Discord shard)."""
+        poster = self._posters.get(place.platform)
+        if poster is None:
+            return False
+        return poster.reaches(place) if isinstance(poster, Reaching) else True
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         poster = self._posters.get(place.platform)

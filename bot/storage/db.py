@@ -46,6 +46,9 @@ class Database(Protocol):
     # Appended to a SELECT that must lock the rows it reads until the transaction ends
     # ("" where the transaction already holds the whole database, as in SQLite).
     for_update: str
+    # The same for a read that only needs the rows not to change under it: many readers
+    # may hold it at once, a writer waits ("" on SQLite).
+    for_share: str
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows it changed."""

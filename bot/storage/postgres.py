@@ -66,6 +66,7 @@ def safe_url(url: str) -> str:
 class PostgresDatabase:
     dialect = "postgresql"
     for_update = " FOR UPDATE"
+    for_share = " FOR SHARE"
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
@@ -132,6 +133,14 @@ class PostgresDatabase:
         """The fast path for many rows (db copy): PostgreSQL's COPY."""
         async with self._connection() as conn:
             await conn.copy_records_to_table(table, records=rows, columns=columns)
+
+    async def take_connection(self) -> Any:
+        """A pooled connection for the caller alone until `give_back` (a lease held as a
+        session-level lock keeps one). Give it back before `close`, which waits for it."""
+        return await self._pool.acquire()
+
+    async def give_back(self, conn: Any) -> None:
+        await self._pool.release(conn)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -26,6 +26,7 @@ from bot.storage.migrate import migrate
 class SqliteDatabase:
     dialect = "sqlite"
     for_update = ""
+    for_share = ""
 
     def __init__(
         self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str

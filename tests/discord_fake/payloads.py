@@ -11,6 +11,11 @@ GENERAL = 1001
 READING = 1002
 THREAD = 1003
 MOD_ROLE = 1100
+# A second guild, for sharding: (GUILD_ID >> 22) % 2 == 0, (SECOND_GUILD_ID >> 22) % 2 == 1.
+SECOND_GUILD_ID = (1 << 22) + 1000
+SECOND_GENERAL = SECOND_GUILD_ID + 1
+SECOND_READING = SECOND_GUILD_ID + 2
+SECOND_THREAD = SECOND_GUILD_ID + 3
 TIMESTAMP = "2026-11-20T12:00:00+00:00"
 
 VIEW_AND_SEND = (1 << 10) | (1 << 11)
@@ -40,7 +45,17 @@ def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
 BOT_USER = user_payload(BOT_ID, "kruzhok", bot=True)
 
 
-def guild_payload() -> dict[str, Any]:
+def guild_payload(
+    guild_id: int = GUILD_ID,
+    general: int = GENERAL,
+    reading: int = READING,
+    thread: int = THREAD,
+    name: str = "Reading circle",
+) -> dict[str, Any]:
+    """A guild with #general, #reading and a thread in #reading (the first guild's ids by
+    default); its moderator role has the id MOD_ROLE in the first guild only."""
+    mod_role = MOD_ROLE if guild_id == GUILD_ID else guild_id + 100
+
     def channel(cid: int, name: str, position: int) -> dict[str, Any]:
         return {
             "id": str(cid),
@@ -53,7 +68,7 @@ def guild_payload() -> dict[str, Any]:
             "topic": None,
             "last_message_id": None,
             "rate_limit_per_user": 0,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
         }
 
     def role(rid: int, name: str, perms: int, position: int) -> dict[str, Any]:
@@ -70,8 +85,8 @@ def guild_payload() -> dict[str, Any]:
         }
 
     return {
-        "id": str(GUILD_ID),
-        "name": "Reading circle",
+        "id": str(guild_id),
+        "name": name,
         "icon": None,
         "owner_id": str(USERS["mod"]["id"]),
         "afk_timeout": 300,
@@ -79,22 +94,22 @@ def guild_payload() -> dict[str, Any]:
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
         "roles": [
-            role(GUILD_ID, "@everyone", VIEW_AND_SEND, 0),
-            role(MOD_ROLE, "Circle lead", VIEW_AND_SEND, 1),
+            role(guild_id, "@everyone", VIEW_AND_SEND, 0),
+            role(mod_role, "Circle lead", VIEW_AND_SEND, 1),
         ],
         "emojis": [],
         "stickers": [],
         "features": [],
         "mfa_level": 0,
         "system_channel_id": None,
-        "channels": [channel(GENERAL, "general", 0), channel(READING, "reading", 1)],
+        "channels": [channel(general, "general", 0), channel(reading, "reading", 1)],
         "threads": [
             {
-                "id": str(THREAD),
+                "id": str(thread),
                 "type": 11,
                 "name": "chapter-15",
-                "parent_id": str(READING),
-                "guild_id": str(GUILD_ID),
+                "parent_id": str(reading),
+                "guild_id": str(guild_id),
                 "owner_id": str(USERS["alice"]["id"]),
                 "message_count": 0,
                 "member_count": 1,

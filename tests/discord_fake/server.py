@@ -6,6 +6,13 @@ follow-ups, edits, the IDENTIFY payload) and lets a test inject gateway events
 Protocol details that matter (see ../shared/design.md): JSON answers carry a Content-Type
 of exactly application/json; READY names a resume_gateway_url of this server; interaction
 payloads include attachment_size_limit; callbacks answer with a JSON body.
+
+Shards, as Discord does them: an IDENTIFY may carry `shard: [id, count]` (an id outside
+0..count-1 is closed with 4010, "Invalid shard"); READY echoes `shard` when it was sent and
+lists, like the GUILD_CREATEs that follow, only the guilds of that shard, the guild
+`(guild_id >> 22) % count`; every guild event (interactions, messages, reactions) goes to
+the connection of its guild's shard. `add_guild` adds guilds; `GET /gateway/bot` answers
+`shards` (the recommended count, `recommended_shards`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,10 @@ from tests.discord_fake.payloads import (  # noqa: F401  (re-exported for the te
     MANAGE_MESSAGES,
     MOD_ROLE,
     READING,
+    SECOND_GENERAL,
+    SECOND_GUILD_ID,
+    SECOND_READING,
+    SECOND_THREAD,
     THREAD,
     TIMESTAMP,
     USERS,
@@ -55,6 +66,19 @@ class Recorded:
     status: int = 200
     response: Any = None
     at: float = field(default_factory=time.perf_counter)  # when the fake received it
+
+
+@dataclass
+class Connection:
+    """One gateway connection and the shard it identified for ([0, 1] without `shard`)."""
+
+    ws: web.WebSocketResponse
+    shard_id: int = 0
+    shard_count: int = 1
+    sent_shard: bool = False
+
+    def serves(self, guild_id: int) -> bool:
+        return (guild_id >> 22) % self.shard_count == self.shard_id
 
 
 @dataclass
@@ -82,6 +106,11 @@ class FakeDiscord:
         self.messages: dict[int, dict[str, Any]] = {}
         self.failures: list[Failure] = []
         self.sockets: list[web.WebSocketResponse] = []
+        self.connections: list[Connection] = []  # identified ones, oldest first
+        self.guilds: dict[int, dict[str, Any]] = {GUILD_ID: guild_payload()}
+        self.channel_guilds: dict[int, int] = {GENERAL: GUILD_ID, READING: GUILD_ID}
+        self.channel_guilds[THREAD] = GUILD_ID
+        self.recommended_shards = 1  # what GET /gateway/bot answers as `shards`
         self.interaction_channels: dict[str, int] = {}
         self.changed = asyncio.Condition()
         self._ids = itertools.count(5000)
@@ -178,9 +207,21 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
             elif op == 2:
                 self.identifies.append(data["d"])
-                await self._send(ws, "READY", self.ready_payload())
-                await self._send(ws, "GUILD_CREATE", self.guild_payload())
+                shard = data["d"].get("shard")
+                connection = Connection(ws)
+                if shard is not None:
+                    shard_id, count = (int(n) for n in shard)
+                    if not 0 <= shard_id < count:
+                        await ws.close(code=4010, message=b"Invalid shard")
+                        break
+                    connection = Connection(ws, shard_id, count, sent_shard=True)
+                self.connections.append(connection)
+                await self._send(ws, "READY", self.ready_payload(connection))
+                for guild_id in self.guilds:
+                    if connection.serves(guild_id):
+                        await self._send(ws, "GUILD_CREATE", self.guild_payload(guild_id))
                 await self._note()
+        self.connections = [c for c in self.connections if c.ws is not ws]
         return ws
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
@@ -188,21 +229,55 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway event to the bot's current connection."""
-        await self._send(self.sockets[-1], event, data)
+        """Send a gateway event to the connection of its guild's shard (an event without a
+        guild: to the newest connection)."""
+        if "guild_id" not in data:
+            await self._send(self.sockets[-1], event, data)
+            return
+        await self._send(self.connection_for(int(data["guild_id"])).ws, event, data)
 
-    def ready_payload(self) -> dict[str, Any]:
-        return {
+    def connection_for(self, guild_id: int) -> Connection:
+        """The newest open connection whose shard the guild belongs to."""
+        for connection in reversed(self.connections):
+            if connection.serves(guild_id) and not connection.ws.closed:
+                return connection
+        raise LookupError(f"no gateway connection serves the shard of guild {guild_id}")
+
+    def add_guild(self, guild_id: int, general: int, reading: int, thread: int, name: str) -> None:
+        """Another guild, sent to the shard it belongs to when that shard connects."""
+        self.guilds[guild_id] = guild_payload(guild_id, general, reading, thread, name)
+        for channel in (general, reading, thread):
+            self.channel_guilds[channel] = guild_id
+
+    def add_second_guild(self) -> None:
+        """SECOND_GUILD_ID, on shard 1 of 2 (GUILD_ID is on shard 0)."""
+        self.add_guild(
+            SECOND_GUILD_ID, SECOND_GENERAL, SECOND_READING, SECOND_THREAD, "Second circle"
+        )
+
+    def guild_of(self, channel_id: int) -> int:
+        return self.channel_guilds.get(channel_id, GUILD_ID)
+
+    def ready_payload(self, connection: Connection | None = None) -> dict[str, Any]:
+        connection = connection or Connection(self.sockets[-1])
+        payload: dict[str, Any] = {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "guilds": [
+                {"id": str(guild_id), "unavailable": True}
+                for guild_id in self.guilds
+                if connection.serves(guild_id)
+            ],
             "session_id": f"session-{len(self.identifies)}",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
         }
+        if connection.sent_shard:
+            payload["shard"] = [connection.shard_id, connection.shard_count]
+        return payload
 
-    def guild_payload(self) -> dict[str, Any]:
-        return guild_payload()
+    def guild_payload(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        return self.guilds[guild_id]
 
     def member_payload(self, name: str) -> dict[str, Any]:
         return member_payload(name)
@@ -218,17 +293,18 @@ class FakeDiscord:
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         iid = next(self._ids)
+        guild_id = self.guild_of(channel_id)
         payload: dict[str, Any] = {
             "id": str(iid),
             "application_id": str(APP_ID),
             "type": kind,
             "data": data,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "channel_id": str(channel_id),
             "channel": {
                 "id": str(channel_id),
                 "type": 0,
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "name": "general",
             },
             "member": self.member_payload(user),
@@ -238,7 +314,7 @@ class FakeDiscord:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
@@ -301,7 +377,7 @@ class FakeDiscord:
         member = self.member_payload(user)
         author = member.pop("user")
         data = self.message_payload(channel_id, {"content": ""}, author=author)
-        data.update({"guild_id": str(GUILD_ID), "member": member})
+        data.update({"guild_id": str(self.guild_of(channel_id)), "member": member})
         await self.dispatch("MESSAGE_CREATE", data)
         assert info
 
@@ -314,7 +390,7 @@ class FakeDiscord:
                 "user_id": str(USERS[user]["id"]),
                 "channel_id": str(channel_id),
                 "message_id": str(message_id),
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(self.guild_of(channel_id)),
                 "member": self.member_payload(user),
                 "emoji": {"id": None, "name": "👍"},
                 "type": 0,
@@ -428,11 +504,13 @@ class FakeDiscord:
                     "flags": 0,
                 }
             )
-        if method == "GET" and path in ("/gateway", "/gateway/bot"):
+        if method == "GET" and path == "/gateway":
+            return json_response({"url": self.gateway_url})  # GatewayResponse: the url only
+        if method == "GET" and path == "/gateway/bot":
             return json_response(
                 {
                     "url": self.gateway_url,
-                    "shards": 1,
+                    "shards": self.recommended_shards,
                     "session_start_limit": {
                         "total": 1000,
                         "remaining": 1000,

@@ -128,6 +128,7 @@ class World:
             app.clock,
             config.matrix,
             Credentials(password=PASSWORD),
+            lease=app.matrix_lease(config.matrix),
         )
         # The order of bot.app.run_until_done: connect, resume stored state, handle events.
         task = asyncio.create_task(adapter.run())

@@ -7,6 +7,9 @@
   never read (the bot asks for no privileged intent).
 - Posts without a command (daily quotes, timed reveals) go through `post`, registered
   as the outbox's Poster for "discord".
+- Shards (discord.shard_count / shard_ids): the client is an AutoShardedClient running
+  only those shards; only the process with shard 0 syncs the commands; `reaches` tells
+  the outbox which guilds' channels this process posts to.
 """
 
 from __future__ import annotations
@@ -68,6 +71,16 @@ class KruzhokClient(discord.Client):
         self.kruzhok.on_reaction(payload)
 
 
+class ShardedKruzhokClient(KruzhokClient, discord.AutoShardedClient):
+    """The same client on discord.py's AutoShardedClient: it runs the shards the config
+    gives (discord.shard_count, discord.shard_ids), one gateway connection each."""
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard a guild belongs to (Discord's rule)."""
+    return (guild_id >> 22) % shard_count
+
+
 def caller_of(user: discord.abc.User, permissions: discord.Permissions | None) -> Caller:
     roles: tuple[str, ...] = ()
     if isinstance(user, discord.Member):
@@ -100,7 +113,11 @@ class DiscordAdapter:
         self.failed: str | None = None
         self.slash = SlashCommands(engine.table)
         self.settings = state
-        self.client = KruzhokClient(
+        client_class: type[KruzhokClient] = KruzhokClient
+        if config.shard_count is not None:
+            client_class = ShardedKruzhokClient
+            client_options.update(shard_count=config.shard_count, shard_ids=config.shard_ids)
+        self.client = client_class(
             self, guild_ready_timeout=config.guild_ready_timeout, **client_options
         )
         self.sender = Sender(self.client, self.settings)
@@ -131,6 +148,14 @@ class DiscordAdapter:
     async def sync_at_start(self) -> None:
         if not self.config.sync_on_start or self.client.application_id is None:
             return
+        if not self.config.syncs_commands():
+            log.info(
+                "discord: shards %s of %s: the process running shard 0 syncs the slash"
+                " commands, not this one",
+                self.config.shard_ids,
+                self.config.shard_count,
+            )
+            return
         try:
             await sync_commands(
                 self.client.http,
@@ -144,6 +169,15 @@ class DiscordAdapter:
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         await self.sender.post(place, replies)
+
+    def reaches(self, place: Place) -> bool:
+        """The place's guild is on one of this process's shards (every guild when the
+        process runs all shards). Decided from the config, not the guild cache, so that a
+        guild that left still fails its post here rather than nowhere."""
+        count = self.config.shard_count
+        if count is None or not place.group_id.isdigit():
+            return True
+        return self.config.runs_shard(shard_of(int(place.group_id), count))
 
     # -- interactions -----------------------------------------------------------------
 

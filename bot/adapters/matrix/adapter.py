@@ -12,6 +12,10 @@ and sends the core's replies back.
 - Invites from allowed users or servers are accepted; others are declined.
 - When the homeserver goes away, requests are retried with a growing wait (up to
   `max_retry_wait` seconds) until it answers again.
+- One sync stream per account: several processes may be configured for the same account,
+  and only the holder of the sync lease logs in and syncs; the others wait for it (serving
+  their other adapters meanwhile). A holder that loses the lease stops syncing at once;
+  the next holder resumes from the kept sync token and skips the event ids already handled.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from bot.adapters.matrix.login import (
 from bot.adapters.matrix.power import JsonDict, RoomPowers
 from bot.adapters.matrix.render import Target, choice_index, strip_reply_fallback
 from bot.adapters.matrix.send import MatrixSender
-from bot.adapters.matrix.state import MatrixStore
+from bot.adapters.matrix.state import MatrixStore, SoleLease, SyncLease
 from bot.config import MatrixConfig
 from bot.core.clock import Clock
 from bot.core.engine import PREFIXES, Engine
@@ -72,6 +76,7 @@ class MatrixAdapter:
         config: MatrixConfig,
         creds: Credentials,
         base_dir: Path | None = None,
+        lease: SyncLease | None = None,
     ) -> None:
         check_config(config)
         # nio logs every event at INFO; keep its warnings only, unless set otherwise.
@@ -87,12 +92,17 @@ class MatrixAdapter:
         self.client = make_client(config, self.store_dir)
         self.me = config.user_id
         self.state = state
+        self.lease: SyncLease = lease or SoleLease()
         self.sender = MatrixSender(self.client, self.state, clock)
         self.powers = RoomPowers(self._load_power_state, config.moderator_power_level)
         # Set once the first sync has come back: rooms are known, posts can go out.
         self._connected = asyncio.Event()
         # Set once the first sync is handled (the bot answers from then on).
         self.ready = asyncio.Event()
+        # Set while another process holds the sync lease and this one waits for it.
+        self.standby = asyncio.Event()
+        self.holding = False  # this process holds the sync lease
+        self._logged_in = False
         self._answered_invites: set[str] = set()
         # Why the adapter could not start (a refused login), for the exit code.
         self.failed: str | None = None
@@ -101,24 +111,66 @@ class MatrixAdapter:
     # -- lifecycle -------------------------------------------------------------------
 
     async def wait_ready(self) -> None:
-        """Return once connected (the app then resumes stored state and lets events in)."""
-        await self._connected.wait()
+        """Return once connected, or once waiting for the sync lease another process holds
+        (the app then resumes stored state and lets events in)."""
+        connected = asyncio.ensure_future(self._connected.wait())
+        standby = asyncio.ensure_future(self.standby.wait())
+        try:
+            await asyncio.wait({connected, standby}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            connected.cancel()
+            standby.cancel()
 
     async def run(self) -> None:
-        """Log in and sync until cancelled. A refused login ends it with `failed` set."""
+        """Hold the sync lease, log in and sync until cancelled; when the lease is lost,
+        stop syncing and wait for it again. A refused login ends it with `failed` set."""
         try:
-            try:
-                await log_in(self.client, self.config, self.creds, self.store_dir)
-            except MatrixSetupError as exc:
-                self.failed = str(exc)
-                log.error("matrix: %s", exc)
-                return
-            await self.state.forget_seen_before(self.clock.now() - SEEN_KEPT)
-            await self._sync_loop()
+            while True:
+                if not await self.lease.try_acquire():
+                    log.info("matrix: another process syncs %s; this one waits", self.me)
+                    self.standby.set()
+                    await self.lease.acquire()
+                self.standby.clear()
+                self.holding = True
+                try:
+                    if not await self._log_in():
+                        return
+                    await self._sync_while_held()
+                finally:
+                    self.holding = False
+                    self.ready.clear()
+                    self._connected.clear()
+                    await self.lease.release()
+                log.warning("matrix: lost the sync lease of %s; stopped syncing", self.me)
         finally:
-            self.ready.clear()
-            self._connected.clear()
             await self.client.close()
+
+    async def _log_in(self) -> bool:
+        if self._logged_in:
+            return True
+        try:
+            await log_in(self.client, self.config, self.creds, self.store_dir)
+        except MatrixSetupError as exc:
+            self.failed = str(exc)
+            log.error("matrix: %s", exc)
+            return False
+        self._logged_in = True
+        return True
+
+    async def _sync_while_held(self) -> None:
+        """Sync while the lease is renewed; return at once when it is lost."""
+        await self.state.forget_seen_before(self.clock.now() - SEEN_KEPT)
+        keeper = asyncio.create_task(self.lease.keep(), name="matrix-lease")
+        syncer = asyncio.create_task(self._sync_loop(), name="matrix-sync")
+        try:
+            done, _ = await asyncio.wait({keeper, syncer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (keeper, syncer):
+                task.cancel()
+            await asyncio.gather(keeper, syncer, return_exceptions=True)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("matrix: %s failed", task.get_name(), exc_info=task.exception())
 
     async def _sync_loop(self) -> None:
         token = await self.state.sync_token()
@@ -133,6 +185,8 @@ class MatrixAdapter:
                     full_state=first or None,
                 )
                 if isinstance(resp, SyncResponse):
+                    if not await self.lease.held():
+                        return  # another process syncs now: this batch is its to handle
                     self._connected.set()
                     await self._exchange_keys()
                     await self._handle_sync(resp, since=token)
@@ -373,8 +427,14 @@ class MatrixAdapter:
 
     # -- Poster ----------------------------------------------------------------------
 
+    def reaches(self, place: Place) -> bool:
+        """Only the process that holds the sync lease is logged in and posts to Matrix."""
+        return self.holding and self._logged_in
+
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         """Posts without a command (daily quotes, timed reveals) into the place's room."""
+        if not self.reaches(place):
+            raise PostError("matrix: another process holds the sync lease and posts")
         await self.sender.send_replies(place.channel_id, replies, Target(place.thread_id))
 
 

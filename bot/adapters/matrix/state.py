@@ -1,9 +1,11 @@
 """What the Matrix adapter keeps across restarts, as it sees it: the sync token, the event
-ids it has handled, the messages that carry choices and the reactions members put on them.
-The composition root hands it an implementation (bot.adapter_state.matrix)."""
+ids it has handled, the messages that carry choices and the reactions members put on them;
+and the sync lease that lets one process of several sync the account. The composition root
+hands it implementations (bot.adapter_state.matrix and bot.adapter_state.lease)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -52,3 +54,45 @@ class MatrixStore(Protocol):
         ...
 
     async def save_direct_room(self, member: str, room_id: str) -> None: ...
+
+
+class SyncLease(Protocol):
+    """The right to run the account's one sync stream: every process configured for the
+    same Matrix account shares it, and only its holder syncs (bot.adapter_state.lease)."""
+
+    async def try_acquire(self) -> bool:
+        """One attempt: True when this process holds the lease now."""
+        ...
+
+    async def acquire(self) -> None:
+        """Return once this process holds the lease (waiting while another holds it)."""
+        ...
+
+    async def keep(self) -> None:
+        """Renew the held lease on schedule; return as soon as it is lost."""
+        ...
+
+    async def held(self) -> bool:
+        """Whether the lease is still this process's (asked before each sync batch)."""
+        ...
+
+    async def release(self) -> None: ...
+
+
+class SoleLease:
+    """The lease of a process that is alone by construction (tests that run one adapter)."""
+
+    async def try_acquire(self) -> bool:
+        return True
+
+    async def acquire(self) -> None:
+        return None
+
+    async def keep(self) -> None:
+        await asyncio.Event().wait()  # never lost
+
+    async def held(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None

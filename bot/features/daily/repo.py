@@ -126,6 +126,12 @@ class DailyRepo:
         )
         return int(row[0]) if row and row[0] is not None else None
 
+    async def next_due_after(self, now: int) -> int | None:
+        row = await self.db.fetchrow(
+            "SELECT MIN(next_due) FROM daily_schedules WHERE next_due > ?", (now,)
+        )
+        return int(row[0]) if row and row[0] is not None else None
+
     async def due(self, now: int) -> list[DailyRow]:
         rows = await self.db.fetch(
             "SELECT * FROM daily_schedules WHERE next_due IS NOT NULL AND next_due <= ?"

@@ -49,6 +49,9 @@ from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
+# How soon a process looks again at posts due now that another process must make.
+ELSEWHERE_RECHECK = timedelta(minutes=1)
+
 
 def epoch(when: datetime) -> int:
     return int(when.timestamp())
@@ -99,6 +102,8 @@ class DailyService:
         self.current_chapter = current_chapter
         # Called when a schedule changes (the feature points it at the scheduler's poke).
         self.changed: Callable[[], None] = _nothing
+        # Due rows of the last round this process cannot reach: id -> their next_due.
+        self._elsewhere: dict[int, int | None] = {}
 
     # -- connection ---------------------------------------------------------------------
 
@@ -194,8 +199,20 @@ class DailyService:
         return Status(row, nxt, current, book, seen, eligible, problem)
 
     async def next_due(self) -> datetime | None:
-        due = await (await self.repo()).next_due()
-        return from_epoch(due) if due is not None else None
+        """When the scheduler should look again. Posts due now that another process must
+        make (see dispatch_due) do not count: this one looks again at its own next post,
+        or after ELSEWHERE_RECHECK, whichever comes first."""
+        repo = await self.repo()
+        due = await repo.next_due()
+        now = epoch(self.clock.now())
+        if due is None or due > now or not self._elsewhere:
+            return from_epoch(due) if due is not None else None
+        rows = await repo.due(now)
+        if any(self._elsewhere.get(row.id) != row.next_due for row in rows):
+            return from_epoch(due)  # something due now is this process's (or new): go
+        later = await repo.next_due_after(now)
+        recheck = self.clock.now() + ELSEWHERE_RECHECK
+        return recheck if later is None else min(from_epoch(later), recheck)
 
     # -- quotes -------------------------------------------------------------------------
 
@@ -247,7 +264,7 @@ class DailyService:
     async def dispatch_due(self, now: datetime) -> int:
         """Claim and send every post due at `now`; return how many were sent."""
         repo = await self.repo()
-        rows = await repo.due(epoch(now))
+        rows = self._reachable(await repo.due(epoch(now)))
         if not rows:
             return 0
         plans: list[Plan] = []
@@ -277,6 +294,16 @@ class DailyService:
         outcomes = await self._send(to_post, places, composed)
         await repo.record(outcomes)
         return sum(1 for o in outcomes if o.error is None)
+
+    def _reachable(self, rows: list[DailyRow]) -> list[DailyRow]:
+        """The due rows this process can post to. The others are left unclaimed for the
+        process that reaches them (Discord shards run by several processes), logged once."""
+        elsewhere = {r.id: r.next_due for r in rows if not self.outbox.reaches(r.place)}
+        new = [i for i, due in elsewhere.items() if self._elsewhere.get(i) != due]
+        if new:
+            log.info("daily quotes: %d due post(s) not reachable here, left unclaimed", len(new))
+        self._elsewhere = elsewhere
+        return [r for r in rows if r.id not in elsewhere]
 
     async def _plan(self, row: DailyRow, round_: Round) -> tuple[Plan, list[Reply]]:
         """What to do with one due row. Places with the same time and zone share the run

@@ -114,7 +114,8 @@ class QuizRepo:
         """Store the answer only if its question is still the quiz's open one, in one
         statement: False when it closed (or moved on) since the quiz was read."""
         changed = await self.db.execute(
-            _UPSERT_IF_OPEN + self.db.for_update + ")" + _ON_ANSWER_CONFLICT,
+            # Shared: answers go in side by side; a close (an UPDATE) waits for them.
+            _UPSERT_IF_OPEN + self.db.for_share + ")" + _ON_ANSWER_CONFLICT,
             (*_answer_params(session.id, question, answer), session.id, question),
         )
         return changed == 1
