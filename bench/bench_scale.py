@@ -15,7 +15,10 @@ and stops it at the end. Each measurement gets a fresh database. Every part is r
   a separate OS process (multiprocessing, spawn) running the whole app on the database
   with a test clock and a poster that only counts; once every copy's scheduler sleeps
   until the due time, all are released at once and each advances its clock and waits for
-  its loop to sleep again. Timed from the first release to the last copy done. Checks:
+  its loop to sleep again. Three cases: one process; two that each reach every channel
+  (redundant copies); two that each reach half (as Discord processes reach only their
+  shards' guilds: the poster's `reaches`). Timed from the first release to the last copy
+  done. Checks:
   the posts the copies saw add up to one per channel, no channel twice, and daily_posts
   holds one 'posted' row per schedule. Baseline: the claim transaction's statements as
   DailyRepo.claim sends them (the two SELECTs, FOR UPDATE, then the INSERT and the UPDATE
@@ -23,8 +26,8 @@ and stops it at the end. Each measurement gets a fresh database. Every part is r
 - quiz: --answers members answer one question at once through the engine (as
   bench_quiz_answers.py, on PostgreSQL; the app started, so the recorder runs too).
   Baselines: the same rows as raw upserts issued at once through an asyncpg pool of the
-  bot's size, both the plain upsert and the bot's own statement (which locks the quiz
-  row), and one executemany.
+  bot's size, both the plain upsert and the bot's own statement (which share-locks the
+  quiz row), and one executemany.
 - recorder: --events message events into the Recorder (as bench_recorder.py), chat-like
   and all-distinct. Ceilings: the rows the recorder ends up with (counted beforehand) as
   one executemany of the recorder's own upserts in one transaction, and as COPY into the
@@ -96,8 +99,18 @@ def fmt_rate(values: Sequence[float]) -> str:
 
 
 class CountingPoster:
-    def __init__(self) -> None:
+    """Counts posts. With `shard` (index, count) it reaches only the channels c<n> with
+    n % count == index, as a Discord process reaches only its own shards' guilds."""
+
+    def __init__(self, shard: tuple[int, int] | None = None) -> None:
         self.channels: list[str] = []
+        self.shard = shard
+
+    def reaches(self, place: Place) -> bool:
+        if self.shard is None:
+            return True
+        index, count = self.shard
+        return int(place.channel_id[1:]) % count == index
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         self.channels.append(place.channel_id)
@@ -136,21 +149,23 @@ async def fill_daily(url: str, groups: int) -> None:
         await db.close()
 
 
-def daily_copy(url: str, ready: Any, go: Any, results: Any) -> None:
+def daily_copy(url: str, shard: tuple[int, int] | None, ready: Any, go: Any, results: Any) -> None:
     """One bot copy, in its own process: start the app, say ready, wait, post what is due."""
     try:
-        results.put(asyncio.run(_daily_copy(url, ready, go)))
+        results.put(asyncio.run(_daily_copy(url, shard, ready, go)))
     except BaseException as exc:  # reported to the parent, which fails the run
         ready.put(("error", repr(exc)))  # (the parent may still be waiting for ready)
         results.put(("error", repr(exc)))
         raise
 
 
-async def _daily_copy(url: str, ready: Any, go: Any) -> tuple[Any, ...]:
+async def _daily_copy(
+    url: str, shard: tuple[int, int] | None, ready: Any, go: Any
+) -> tuple[Any, ...]:
     config = Config.model_validate({"database": url, "content": str(ROOT / "content"), "seed": 1})
     clock = FakeClock(START)
     app = await build_app(config, clock=clock, rng=random.Random())
-    poster = CountingPoster()
+    poster = CountingPoster(shard)
     app.engine.outbox.register("bench", poster)
     await app.start()
     try:
@@ -169,12 +184,19 @@ async def _daily_copy(url: str, ready: Any, go: Any) -> tuple[Any, ...]:
         await app.stop()
 
 
-def fan_out(url: str, copies: int) -> tuple[float, list[int], list[str]]:
-    """Run `copies` bot processes on the database; the wall time from the first release to
-    the last copy done, the posts of each copy, and every channel posted."""
+def fan_out(url: str, copies: int, sharded: bool) -> tuple[float, list[int], list[str]]:
+    """Run `copies` bot processes on the database (each reaching every channel, or with
+    `sharded` each its share); the wall time from the first release to the last copy
+    done, the posts of each copy, and every channel posted."""
     ctx = multiprocessing.get_context("spawn")
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-    procs = [ctx.Process(target=daily_copy, args=(url, ready, go, results)) for _ in range(copies)]
+    procs = [
+        ctx.Process(
+            target=daily_copy,
+            args=(url, (i, copies) if sharded else None, ready, go, results),
+        )
+        for i in range(copies)
+    ]
     for p in procs:
         p.start()
     try:
@@ -269,17 +291,22 @@ async def raw_claims(url: str) -> tuple[float, int]:
 
 async def bench_daily(server: PostgresServer, groups: int, runs: int) -> None:
     print(f"daily fan-out: {groups} groups of one channel, all due at once, {runs} runs")
-    times: dict[str, list[float]] = {"raw": [], "1": [], "2": []}
-    shares: list[list[int]] = []
+    cases = {
+        "1": (1, False, "1 process: due -> all sent"),
+        "2": (2, False, "2 processes, each reaching all"),
+        "2s": (2, True, "2 processes, each reaching half"),
+    }
+    times: dict[str, list[float]] = {"raw": [], **{c: [] for c in cases}}
+    shares: dict[str, list[list[int]]] = {"2": [], "2s": []}
     for _ in range(runs):
         url = server.create_database()
         await fill_daily(url, groups)
         seconds, claimed = await raw_claims(url)
         check(claimed == groups, f"raw claims stored {claimed} rows for {groups}")
         times["raw"].append(seconds)
-        for copies in (1, 2):
+        for case, (copies, sharded, _) in cases.items():
             await fill_daily(url, groups)
-            wall, per_copy, channels = await asyncio.to_thread(fan_out, url, copies)
+            wall, per_copy, channels = await asyncio.to_thread(fan_out, url, copies, sharded)
             rows, distinct, posted = await daily_rows(url)
             check(
                 len(channels) == len(set(channels)) == groups,
@@ -291,18 +318,19 @@ async def bench_daily(server: PostgresServer, groups: int, runs: int) -> None:
                 f"{copies} copies: daily_posts holds {rows} rows, {distinct} distinct days, "
                 f"{posted} posted, for {groups} channels",
             )
-            times[str(copies)].append(wall)
-            if copies == 2:
-                shares.append(per_copy)
+            times[case].append(wall)
+            if case in shares:
+                shares[case].append(per_copy)
     raw = times["raw"]
     print(f"  {'':38} {'min':>8}   {'median':>8}   {'max':>8}")
     print(f"  {'raw claim statements alone':<38} {fmt(raw)}")
-    for copies in ("1", "2"):
-        label = f"{copies} process{'es' if copies == '2' else ''}: due -> all sent"
-        ratios = [t / r for t, r in zip(times[copies], raw, strict=True)]
-        print(f"  {label:<38} {fmt(times[copies])}")
+    for case, (_, _, label) in cases.items():
+        ratios = [t / r for t, r in zip(times[case], raw, strict=True)]
+        print(f"  {label:<38} {fmt(times[case])}")
         print(f"  {'  ratio to the raw claims (same run)':<38} {fmt(ratios, unit='x')}")
-    print(f"  posts per copy with 2 processes: {', '.join('+'.join(map(str, s)) for s in shares)}")
+    for case, runs_ in shares.items():
+        split = ", ".join("+".join(map(str, s)) for s in runs_)
+        print(f"  posts per copy, {cases[case][2]}: {split}")
     print(f"  check: each run {groups} posts, each channel once, {groups} posted rows: OK")
 
 
@@ -315,11 +343,11 @@ QUIZ_UPSERT = (
     "correct = excluded.correct, points = excluded.points, answered_at = excluded.answered_at"
 )
 # The bot's statement (QuizRepo.save_answer_if_open on PostgreSQL, copied): written only
-# while the question is open, the quiz row locked by the subquery.
+# while the question is open, the quiz row share-locked by the subquery.
 QUIZ_UPSERT_IF_OPEN = (
     "INSERT INTO quiz_answers (quiz_id, question, member, display_name, given, correct, "
     "points, answered_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM quizzes "
-    "WHERE id = ? AND position = ? AND phase = 'open' FOR UPDATE)"
+    "WHERE id = ? AND position = ? AND phase = 'open' FOR SHARE)"
     " ON CONFLICT (quiz_id, question, member) DO UPDATE SET "
     "display_name = excluded.display_name, given = excluded.given, "
     "correct = excluded.correct, points = excluded.points, answered_at = excluded.answered_at"
@@ -394,7 +422,7 @@ async def bench_quiz(server: PostgresServer, members: int, runs: int) -> None:
     ways = {
         "core": "core (engine + quiz + PostgreSQL)",
         "plain": "raw upserts at once, pool of 10",
-        "locking": "raw bot statement (locks quiz row)",
+        "locking": "raw bot statement (FOR SHARE)",
         "many": "raw one executemany",
     }
     times: dict[str, list[float]] = {w: [] for w in ways}
