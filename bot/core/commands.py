@@ -204,6 +204,9 @@ class CommandTable:
         add(n for n in names if n.split()[1:] == [first])
         if first in groups and second is not None:
             subs = {n.split()[1]: n for n in names if n.startswith(first + " ")}
+            if second in subs:  # a synonym ("end" for stop) names one exactly
+                return [self._commands[subs[second]]]
+            add(subs[m] for m in sorted(subs) if m.startswith(second))  # "stat" -> status
             add(subs[m] for m in difflib.get_close_matches(second, list(subs), limit, 0.6))
         if second is not None:
             add(difflib.get_close_matches(f"{first} {second}", names, limit, 0.75))
@@ -362,6 +365,7 @@ def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
         raw = rest[0]
         placed = False
         tried: list[Arg] = []
+        start = position
         while position < len(slots):
             arg = slots[position]
             position += 1
@@ -379,6 +383,15 @@ def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
             if arg.required:
                 break
         if placed:
+            continue
+        # A word that fits no later argument may fill one skipped before, when it has that
+        # argument's shape (`/daily set Europe/London 09:00`).
+        earlier = next(
+            (a for a in slots[:start] if a.name not in values and _accepts(a, raw)), None
+        )
+        if earlier is not None:
+            values[earlier.name] = _convert(command, earlier, raw, prefix)
+            rest.pop(0)
             continue
         if tried:
             # Name the argument the word was most likely meant for: the last required one
