@@ -217,3 +217,111 @@ def test_config_moderator_names_are_typed_per_platform() -> None:
     assert not policy.is_moderator(alice, Place("discord", "1", "2"))
     assert policy.is_moderator(Caller("@ann:example.org", "Ann"), Place("matrix", "!r", "!r"))
     assert not policy.is_moderator(Caller("@bob:example.org", "Bob"), Place("matrix", "!r", "!r"))
+
+
+# -- positions, shapes, repeated keywords, hidden arguments -------------------------------
+
+SET_CMD = Command(
+    "daily set",
+    "set",
+    echo,
+    args=(
+        Arg("time", "time", keyword="time", convert=lambda r: r if ":" in r else int("x")),
+        Arg("timezone", "zone", keyword="timezone", shape=lambda r: "/" in r),
+        Arg("prompt", "prompt", keyword="prompt", choices=("on", "off")),
+    ),
+)
+ANSWER_CMD = Command(
+    "answer",
+    "answer",
+    echo,
+    args=(
+        Arg("token", "t", keyword="token", hidden=True),
+        Arg("answer", "a", kind=ArgKind.TEXT, required=True),
+    ),
+)
+
+
+def test_keyword_arguments_may_be_given_by_position_and_recognised_by_shape() -> None:
+    assert dict(parse_words(SET_CMD, ["09:00", "Europe/London"])) == {
+        "time": "09:00",
+        "timezone": "Europe/London",
+        "prompt": None,
+    }
+    # A word skips the optional slots whose shape it lacks.
+    assert dict(parse_words(SET_CMD, ["off"])) == {"time": None, "timezone": None, "prompt": "off"}
+    assert dict(parse_words(SET_CMD, ["Asia/Tokyo", "time", "07:30"]))["time"] == "07:30"
+    # A count after a chapter fills the next slot that takes a number.
+    assert dict(parse_words(START_CMD, ["15", "5"])) == {
+        "chapter": 15,
+        "questions": 5,
+        "kinds": None,
+    }
+
+
+def as_kinds(raw: str) -> list[str]:
+    kinds = raw.split(",")
+    if not set(kinds) <= {"choice", "text"}:
+        raise ValueError("expected kinds")
+    return kinds
+
+
+def test_a_comma_space_list_is_one_value() -> None:
+    cmd = Command("k", "k", echo, args=(Arg("kinds", "k", convert=as_kinds),))
+    assert dict(parse_words(cmd, ["kinds", "choice,", "text"])) == {"kinds": ["choice", "text"]}
+    assert dict(parse_words(cmd, ["choice", ",text"])) == {"kinds": ["choice", "text"]}
+
+
+def test_a_repeated_keyword_is_refused_as_such() -> None:
+    with pytest.raises(UsageError, match="`questions` is given twice"):
+        parse_words(START_CMD, ["questions", "2", "questions", "3"])
+
+
+def test_a_word_that_fits_no_argument_names_the_one_it_was_meant_for() -> None:
+    with pytest.raises(UsageError) as info:
+        parse_words(SET_CMD, ["7pm"])
+    assert "`time`: invalid literal" in str(info.value) and "got '7pm'" in str(info.value)
+    with pytest.raises(UsageError, match="'Tokyo' does not fit `timezone`"):
+        parse_words(SET_CMD, ["07:00", "Tokyo"])
+    assert "Usage: /daily set [time time] [timezone timezone] [prompt prompt]" in str(info.value)
+
+
+def test_hidden_arguments_are_keyword_only_and_left_out_of_usage() -> None:
+    assert ANSWER_CMD.usage() == "/answer answer..."
+    assert dict(parse_words(ANSWER_CMD, ["B", "token", "q1-2"])) == {
+        "token": "q1-2",
+        "answer": "B",
+    }
+
+
+# -- did you mean, group defaults -----------------------------------------------------------
+
+
+def names(found: list[Command]) -> list[str]:
+    return [c.name for c in found]
+
+
+def test_suggestions_for_mistyped_commands_and_subcommands() -> None:
+    table = CommandTable(
+        Command(n, n, echo)
+        for n in ("summary", "quiz start", "quiz stop", "quiz status", "quiz practice",
+                  "practice answer", "practice stop", "daily set", "daily off")
+    )  # fmt: skip
+    assert names(table.suggest(["sumary"])) == ["summary"]
+    assert names(table.suggest(["quiz", "end"]))[0] == "quiz stop"
+    assert names(table.suggest(["practice", "start"]))[0] == "quiz practice"
+    assert names(table.suggest(["daily", "on"]))[0] == "daily set"
+    assert table.suggest(["xyzzy"]) == []
+
+
+async def test_a_group_alone_runs_its_declared_default() -> None:
+    status = Command("quiz status", "status", echo)
+    engine, _ = make_engine(START_CMD, status)
+    engine.table.set_default("quiz", "quiz status")
+    assert (await engine.run_line(MEMBER, PLACE, "quiz"))[0].text == "{}"
+    shown = (await engine.run_line(MEMBER, PLACE, "quiz end"))[0].text
+    assert "/quiz has no subcommand 'end'." in shown and "/quiz status" in shown
+    shown = (await engine.run_line(MEMBER, PLACE, "quizz"))[0].text
+    assert "Unknown command '/quizz'. Did you mean /quiz status?" in shown
+    with pytest.raises(ValueError, match="not a command of the group"):
+        engine.table.set_default("quiz", "summary")

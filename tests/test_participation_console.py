@@ -267,8 +267,10 @@ async def test_plan_show_lists_earlier_plans_and_help_lists_the_commands(
         shown = await bot.say("/plan show")
         assert "The group reads chapter 2: Chapter 2 title, no due date." in shown
         assert "Earlier plans: chapter 1, due 2026-11-25 (set 2026-11-20)" in shown
-        shown = await bot.say("/privacy")
-        assert "/privacy needs a subcommand" in shown and "/privacy optout" in shown
+        # A group's name alone does the obvious thing: /privacy shows what is kept.
+        assert "What is kept about you" in await bot.say("/privacy")
+        shown = await bot.say("/privacy foo")
+        assert "/privacy has no subcommand 'foo'" in shown and "/privacy optout" in shown
         shown = await bot.say("/help")
         for usage in (
             "/stats [member...]",

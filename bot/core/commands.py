@@ -10,8 +10,9 @@ everywhere.
 
 from __future__ import annotations
 
+import difflib
 import shlex
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -21,6 +22,21 @@ from bot.core.replies import Reply
 
 if TYPE_CHECKING:
     from bot.core.command_context import CommandContext
+
+
+# Words a newcomer types for a subcommand named otherwise, for "did you mean" only.
+SYNONYMS = {
+    "end": "stop",
+    "finish": "stop",
+    "cancel": "stop",
+    "begin": "start",
+    "on": "set",
+    "enable": "set",
+    "disable": "off",
+    "info": "status",
+    "view": "show",
+    "list": "show",
+}
 
 
 class ArgKind(Enum):
@@ -62,6 +78,15 @@ class Arg:
     # The Python type of the converted value, for adapters with typed options.
     type: type = str
     choices: tuple[str, ...] = ()
+    # The shape a word given by position must have to be taken for this argument
+    # (`Area/City` for a timezone); the converter alone decides when None.
+    shape: Callable[[str], bool] | None = None
+    # Internal (a quiz question's token, set by buttons): keyword only, left out of
+    # usage lines, help and typed platform options.
+    hidden: bool = False
+    # Whether a word given by position may be taken for this argument; False for a value
+    # no shape tells apart (a deck's name), which is then given by keyword only.
+    by_position: bool = True
 
     def usage(self) -> str:
         meta = self.metavar or self.name
@@ -92,8 +117,13 @@ class Command:
     details: str = ""
 
     def usage(self, prefix: str = "/") -> str:
-        parts = [f"{prefix}{self.name}", *(a.usage() for a in self.args)]
+        parts = [f"{prefix}{self.name}", *(a.usage() for a in self.visible_args)]
         return " ".join(parts)
+
+    @property
+    def visible_args(self) -> tuple[Arg, ...]:
+        """The arguments a person types (not the hidden ones)."""
+        return tuple(a for a in self.args if not a.hidden)
 
     def __post_init__(self) -> None:
         text_args = [a for a in self.args if a.kind is ArgKind.TEXT]
@@ -139,8 +169,54 @@ def split_words(text: str) -> list[str]:
 class CommandTable:
     def __init__(self, commands: Iterable[Command] = ()) -> None:
         self._commands: dict[str, Command] = {}
+        # What a group's name alone runs: "quiz" -> "quiz status".
+        self._defaults: dict[str, str] = {}
         for command in commands:
             self.add(command)
+
+    def set_default(self, group: str, name: str) -> None:
+        """Make the group's name alone run the command `name` (one of the group's)."""
+        if not name.startswith(group + " "):
+            raise ValueError(f"{name!r} is not a command of the group {group!r}")
+        self._defaults[group] = name
+
+    def default(self, group: str) -> Command | None:
+        """The command a group's name alone runs, if it was declared and exists."""
+        name = self._defaults.get(group.lower())
+        return self._commands.get(name) if name else None
+
+    def suggest(self, words: Sequence[str], limit: int = 3) -> list[Command]:
+        """Commands a mistyped line may have meant, best first ("sumary" -> summary,
+        "quiz end" -> quiz stop, "practice start" -> quiz practice)."""
+        lowered = [w.lower() for w in words[:2]]
+        if not lowered:
+            return []
+        found: list[str] = []
+
+        def add(names: Iterable[str]) -> None:
+            found.extend(n for n in names if n not in found)
+
+        names = list(self._commands)
+        groups = self.groups()
+        first = lowered[0]
+        second = SYNONYMS.get(lowered[1], lowered[1]) if len(lowered) > 1 else None
+        # A word that is the second of a name ("practice start" -> quiz practice).
+        add(n for n in names if n.split()[1:] == [first])
+        if first in groups and second is not None:
+            subs = {n.split()[1]: n for n in names if n.startswith(first + " ")}
+            if second in subs:  # a synonym ("end" for stop) names one exactly
+                return [self._commands[subs[second]]]
+            add(subs[m] for m in sorted(subs) if m.startswith(second))  # "stat" -> status
+            add(subs[m] for m in difflib.get_close_matches(second, list(subs), limit, 0.6))
+        if second is not None:
+            add(difflib.get_close_matches(f"{first} {second}", names, limit, 0.75))
+        add(difflib.get_close_matches(first, names, limit, 0.7))
+        if first not in groups:
+            close_groups = difflib.get_close_matches(first, sorted(groups), 1, 0.7)
+            for group in close_groups:
+                if (default := self.default(group)) is not None:
+                    add([default.name])
+        return [self._commands[n] for n in found[:limit]]
 
     def add(self, command: Command) -> None:
         if command.name in self._commands:
@@ -203,12 +279,53 @@ def _named(arg: Arg, rest: list[str]) -> bool:
     return False
 
 
+def _merge_lists(words: list[str]) -> list[str]:
+    """Join a comma-space list back into one word: "choice," "text" -> "choice,text"."""
+    merged: list[str] = []
+    for word in words:
+        if merged and (merged[-1].endswith(",") or word.startswith(",")):
+            merged[-1] += word
+        else:
+            merged.append(word)
+    return merged
+
+
+def _accepts(arg: Arg, raw: str) -> bool:
+    """Whether a word given by position has this argument's shape and converts."""
+    if arg.choices:
+        return raw.lower() in arg.choices
+    if arg.shape is not None and not arg.shape(raw):
+        return False
+    try:
+        arg.convert(raw)
+    except (ValueError, UserError):
+        return False
+    return True
+
+
+def _keyword_word(arg: Arg, named: bool) -> str | None:
+    """The word that names this argument before its value, when it may be named."""
+    if arg.kind is not ArgKind.WORD:
+        return None
+    if arg.keyword:
+        return arg.keyword.lower()
+    return arg.name.lower() if named else None
+
+
 def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
-    """Convert the words after a command's name into its arguments."""
-    rest = list(words)
-    values: dict[str, Any] = {}
-    # Keywords and flags first, wherever they stand (a rest-of-line argument keeps its words).
+    """Convert the words after a command's name into its arguments.
+
+    Flags and keywords (`questions 3`, or an argument's own name before its value:
+    `kinds choice`) are taken first, wherever they stand; then the other words fill the
+    remaining arguments by position, in the usage order. A word skips an optional
+    argument it does not fit (`/quiz start 15 5`: 5 is no kind, so it is the count);
+    hidden arguments (a quiz question's token) are taken by keyword only.
+    """
+    usage = f"Usage: {command.usage(prefix)}"
     text_arg = next((a for a in command.args if a.kind is ArgKind.TEXT), None)
+    rest = list(words) if text_arg is not None else _merge_lists(list(words))
+    values: dict[str, Any] = {}
+    given: set[str] = set()
     for arg in command.args:
         if arg.kind is ArgKind.FLAG:
             word = (arg.keyword or arg.name).lower()
@@ -218,47 +335,78 @@ def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
                 del rest[found[0]]
             elif found and found[0] == 0:
                 del rest[0]
-        elif arg.keyword:
-            word = arg.keyword.lower()
-            index = next((i for i, w in enumerate(rest) if w.lower() == word), None)
-            if index is None:
-                values[arg.name] = None
-                continue
-            if index + 1 >= len(rest):
-                raise UsageError(f"`{arg.keyword}` needs a value.\nUsage: {command.usage(prefix)}")
-            values[arg.name] = _convert(command, arg, rest[index + 1], prefix)
-            del rest[index : index + 2]
-    positional = [a for a in command.args if a.kind is not ArgKind.FLAG and not a.keyword]
-    for position, arg in enumerate(positional):
-        if arg.kind is ArgKind.TEXT:
-            text = " ".join(rest).strip()
-            rest = []
-            values[arg.name] = text or None
             continue
-        if not rest:
-            values[arg.name] = None
+        named = _keyword_word(arg, named=text_arg is None)
+        if named is None:
             continue
-        if _named(arg, rest):
-            # "kinds bogus": the word is the argument's own name; its value follows.
-            values[arg.name] = _convert(command, arg, rest[1], prefix)
-            del rest[:2]
+        word = named
+        found = [i for i, w in enumerate(rest) if w.lower() == word]
+        if not arg.keyword:
+            # The argument's own name is a keyword only where it is no value of its own
+            # ("kinds choice"), and only before a value.
+            found = [i for i, _ in enumerate(rest) if _named(arg, rest[i:])]
+        if not found:
             continue
-        later = positional[position + 1 :]
-        if arg.required or not later:
-            values[arg.name] = _convert(command, arg, rest.pop(0), prefix)
+        if len(found) > 1:
+            raise UsageError(f"`{word}` is given twice; give it once.\n{usage}")
+        index = found[0]
+        if index + 1 >= len(rest):
+            raise UsageError(f"`{word}` needs a value.\n{usage}")
+        values[arg.name] = _convert(command, arg, rest[index + 1], prefix)
+        given.add(arg.name)
+        del rest[index : index + 2]
+    slots = [
+        a
+        for a in command.args
+        if a.kind is not ArgKind.FLAG and a.name not in given and not a.hidden and a.by_position
+    ]
+    position = 0
+    while rest:
+        raw = rest[0]
+        placed = False
+        tried: list[Arg] = []
+        start = position
+        while position < len(slots):
+            arg = slots[position]
+            position += 1
+            if arg.kind is ArgKind.TEXT:
+                values[arg.name] = " ".join(rest).strip() or None
+                rest = []
+                placed = True
+                break
+            if _accepts(arg, raw):
+                values[arg.name] = _convert(command, arg, raw, prefix)
+                rest.pop(0)
+                placed = True
+                break
+            tried.append(arg)
+            if arg.required:
+                break
+        if placed:
             continue
-        try:
-            values[arg.name] = _convert(command, arg, rest[0], prefix)
-            rest.pop(0)
-        except UsageError:
-            values[arg.name] = None  # leave the word for a later argument
-    if rest:
-        raise UsageError(
-            f"I did not understand {' '.join(rest)!r}.\nUsage: {command.usage(prefix)}"
+        # A word that fits no later argument may fill one skipped before, when it has that
+        # argument's shape (`/daily set Europe/London 09:00`).
+        earlier = next(
+            (a for a in slots[:start] if a.name not in values and _accepts(a, raw)), None
         )
+        if earlier is not None:
+            values[earlier.name] = _convert(command, earlier, raw, prefix)
+            rest.pop(0)
+            continue
+        if tried:
+            # Name the argument the word was most likely meant for: the last required one
+            # tried, else the first plain positional one, else the first tried.
+            blame = next(
+                (a for a in tried if a.required),
+                next((a for a in tried if not a.keyword), tried[0]),
+            )
+            _convert(command, blame, raw, prefix)  # raises its own message when it can
+            raise UsageError(f"{raw!r} does not fit `{blame.name}` ({blame.help}).\n{usage}")
+        raise UsageError(f"I did not understand {' '.join(rest)!r}.\n{usage}")
     for arg in command.args:
+        values.setdefault(arg.name, None)
         if arg.required and values.get(arg.name) in (None, ""):
-            raise UsageError(f"`{arg.name}` is required.\nUsage: {command.usage(prefix)}")
+            raise UsageError(f"`{arg.name}` is required.\n{usage}")
     return Args(values)
 
 

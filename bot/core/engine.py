@@ -154,6 +154,8 @@ class Engine:
         await self._open.wait()
         words = split_words(line)
         command, rest = self.table.find(words)
+        if command is None and len(words) == 1:
+            command, rest = self.table.default(words[0]), []
         if command is None:
             return [self._unknown(words, prefix)]
         return await self._run(
@@ -206,9 +208,19 @@ class Engine:
         return result if isinstance(result, list) else [result]
 
     def _unknown(self, words: Sequence[str], prefix: str) -> Reply:
+        close = self.table.suggest(words)
+        hint = (
+            "Did you mean " + " or ".join(f"{prefix}{c.name}" for c in close) + "?\n"
+            if close
+            else ""
+        )
         if words and words[0].lower() in self.table.groups():
             group = words[0].lower()
             names = sorted(c.usage(prefix) for c in self.table if c.name.startswith(group + " "))
-            return error(f"{prefix}{group} needs a subcommand:\n" + "\n".join(names))
+            if len(words) > 1:
+                head = f"{prefix}{group} has no subcommand {words[1]!r}."
+            else:
+                head = f"{prefix}{group} needs a subcommand."
+            return error(f"{head} {hint}Its subcommands:\n" + "\n".join(names))
         shown = f"{prefix}{words[0]}" if words else prefix
-        return error(f"Unknown command {shown!r}. Type {prefix}help for the list.")
+        return error(f"Unknown command {shown!r}. {hint}Type {prefix}help for the list.")

@@ -89,7 +89,8 @@ def _option(arg: Arg) -> dict[str, Any]:
 
 
 def _options(command: Command) -> list[dict[str, Any]]:
-    ordered = [a for a in command.args if a.required] + [a for a in command.args if not a.required]
+    shown = command.visible_args  # a hidden argument (a question's token) is set by buttons
+    ordered = [a for a in shown if a.required] + [a for a in shown if not a.required]
     return [_option(a) for a in ordered]
 
 

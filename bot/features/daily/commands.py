@@ -32,6 +32,12 @@ def check_timezone_name(raw: str) -> str:
     return name
 
 
+def looks_like_timezone(raw: str) -> bool:
+    """Whether a word given by position is meant as a timezone: Area/City, or a name the
+    zone database knows (UTC)."""
+    return "/" in raw or find_timezone(raw) is not None
+
+
 def when(at: datetime, zone: str) -> str:
     """'Sat 21 Nov 2026, 09:00 GMT (Europe/London) = 09:00 UTC'."""
     local = at.astimezone(ZoneInfo(zone))
@@ -55,6 +61,7 @@ def stamp(seconds: int) -> str:
         "IANA timezone name, like Europe/London",
         keyword="timezone",
         hint="timezone",
+        shape=looks_like_timezone,
         metavar="Area/City",
     ),
     Arg(

@@ -30,7 +30,7 @@ async def help_(_: None, ctx: CommandContext, args: Args) -> Reply:
         lines = []
         for c in matches:
             lines.append(f"{c.usage(ctx.prefix)}\n  {c.description}")
-            lines.extend(f"  {a.usage()}: {a.help}" for a in c.args)
+            lines.extend(f"  {a.usage()}: {a.help}" for a in c.visible_args)
             if c.details:
                 lines.append(f"  {c.details}")
         return Reply(text="\n".join(lines))

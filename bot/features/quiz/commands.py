@@ -60,6 +60,7 @@ def token_arg() -> Arg:
         "the question the answer is for (set by buttons and reactions)",
         keyword="token",
         metavar="id",
+        hidden=True,
     )
 
 
@@ -82,7 +83,8 @@ def plural(n: int, noun: str) -> str:
     questions_arg(),
     Arg("seconds", "close each question after S seconds", keyword="seconds", metavar="S",
         convert=as_int, type=int),
-    Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME"),
+    Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME",
+        by_position=False),
     moderator=True,
     details="Without a chapter the questions come from all chapters, in a random order.",
 )  # fmt: skip
