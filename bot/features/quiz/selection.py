@@ -1,5 +1,9 @@
 """Choosing a quiz's questions from a book: a chapter, a named deck or all chapters, of some
-kinds, in a random order. Pure: the book, the limits and the random source are given."""
+kinds, in a random order, each choice question's choices shuffled so that the right answers
+spread evenly over the letters. Pure: the book, the limits and the random source are given.
+
+The shuffled choices are part of the items a quiz or a practice stores, so a restart and
+every platform show the same letters."""
 
 from __future__ import annotations
 
@@ -56,8 +60,32 @@ def select(
     if not pool:
         what = f" of kind {', '.join(kinds)}" if kinds else ""
         raise UserError(f"There are no quiz items{what} in {label}.")
-    chosen = rng.sample(pool, min(count, len(pool)))
+    chosen = shuffle_choices(rng.sample(pool, min(count, len(pool))), rng)
     return Selection(chosen, label, chapter if deck is None else None, deck, count, book.meta.id)
+
+
+def shuffle_choices(items: Sequence[QuizItem], rng: random.Random) -> list[QuizItem]:
+    """The items with each choice question's choices in a new order.
+
+    Where the right answer goes is chosen first: the letter that has held the right answer
+    least often so far in this quiz (a random one among equals), so no letter holds much
+    more than its share, whatever the seed; the other choices fill the rest at random.
+    """
+    held: dict[int, int] = {}
+    out: list[QuizItem] = []
+    for item in items:
+        if item.kind != "choice":
+            out.append(item)
+            continue
+        n = len(item.choices)
+        fewest = min(held.get(i, 0) for i in range(n))
+        place = rng.choice([i for i in range(n) if held.get(i, 0) == fewest])
+        held[place] = held.get(place, 0) + 1
+        others = [c for c in item.choices if c != item.answer_text]
+        rng.shuffle(others)
+        others.insert(place, item.answer_text)
+        out.append(item.model_copy(update={"choices": others}))
+    return out
 
 
 def question_count(config: QuizConfig, asked: int | None) -> int:
