@@ -297,7 +297,8 @@ class QuizSession:
         )
         return Reply(
             title=f"Question {self.position + 1} of {self.total}: the answer",
-            text=f"{shown_answer(item)}\n\n{item.explanation}\n\n{provenance(item)}",
+            text=f"{item.question}\nAnswer: {shown_answer(item)}\n\n{item.explanation}\n\n"
+            f"{provenance(item)}",
             fields=fields,
             choices=self.choice_set(closed=True),
             tags=frozenset({"quiz-reveal"}),
@@ -353,7 +354,13 @@ class QuizSession:
             if self.deadline is not None:
                 seconds = max(0, int((self.deadline - now).total_seconds()))
                 left = f", closes in {seconds} s"
-            return f"{where}question {n} of {self.total} is open{left}; {count} answer(s) so far."
+            options = "".join(
+                f"\n{LETTERS[i]}) {option}" for i, option in enumerate(self.item.options)
+            )
+            return (
+                f"{where}question {n} of {self.total} is open{left}; {count} answer(s) so far."
+                f"\n\n{self.item.question}{options}"
+            )
         if self.phase is Phase.CLOSED:
             return (
                 f"{where}question {n} of {self.total} is closed; "

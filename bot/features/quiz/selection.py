@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import QuizConfig
-from bot.content.model import Book, Chapter, QuizItem
+from bot.content.model import Book, Chapter, Deck, QuizItem
 from bot.core.commands import UserError
 
 KINDS = ("choice", "truefalse", "text")
@@ -37,6 +37,15 @@ def chapter_of(book: Book, number: int) -> Chapter:
     return found
 
 
+def find_deck(book: Book, name: str) -> Deck | None:
+    """The book's deck named by its id or its title, whatever the case."""
+    wanted = " ".join(name.split()).casefold()
+    for deck in book.decks:
+        if wanted in (deck.id.casefold(), " ".join(deck.title.split()).casefold()):
+            return deck
+    return None
+
+
 def select(
     book: Book,
     rng: random.Random,
@@ -45,12 +54,13 @@ def select(
     kinds: Sequence[str] | None,
     count: int,
 ) -> Selection:
+    deck_id: str | None = None
     if deck is not None:
-        found = book.deck(deck)
+        found = find_deck(book, deck)
         if found is None:
             names = ", ".join(d.id for d in book.decks) or "none"
             raise UserError(f"There is no quiz deck {deck!r}. Decks: {names}.")
-        pool, label = list(found.quiz), f"deck {found.title}"
+        pool, label, deck_id = list(found.quiz), f"deck {found.title}", found.id
     elif chapter is not None:
         pool, label = list(chapter_of(book, chapter).quiz), f"chapter {chapter}"
     else:
@@ -61,7 +71,7 @@ def select(
         what = f" of kind {', '.join(kinds)}" if kinds else ""
         raise UserError(f"There are no quiz items{what} in {label}.")
     chosen = shuffle_choices(rng.sample(pool, min(count, len(pool))), rng)
-    return Selection(chosen, label, chapter if deck is None else None, deck, count, book.meta.id)
+    return Selection(chosen, label, chapter if deck is None else None, deck_id, count, book.meta.id)
 
 
 def shuffle_choices(items: Sequence[QuizItem], rng: random.Random) -> list[QuizItem]:
