@@ -20,10 +20,12 @@ import asyncpg
 import pytest
 
 from bot.__main__ import main
+from bot.content.packs import load_library
 from bot.core.clock import FakeClock
 from tests.harness import ROOT, console_bot
 from tests.library_support import MOD, OPPOSITION, make_library
 from tests.pg.server import free_port
+from tests.quiz_helpers import book_answers
 
 FIXTURE = Path(__file__).parent / "fixtures" / "legacy_v5"
 EXPECTED: dict[str, Any] = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
@@ -98,11 +100,14 @@ async def make_source(tmp_path: Path) -> Path:
         await bot.say("/read", user="dora")
         await bot.say("", user="carol")
         await bot.say("", user="dora")
-        assert "Question 1 of 2" in await bot.say("/quiz start 15 questions 2", **MOD)
-        await bot.say("/answer A", user="alice")
-        await bot.say("/answer B", user="dora")
-        await bot.say("/quiz next", **MOD)
-        await bot.say("/answer A", user="carol")
+        book = load_library(ROOT / "content").book(OPPOSITION)
+        shown = await bot.say("/quiz start 15 questions 2", **MOD)
+        assert "Question 1 of 2" in shown
+        _, wrong = book_answers(shown, book)
+        await bot.say(f"/answer {wrong}", user="alice")
+        await bot.say(f"/answer {wrong}", user="dora")
+        _, wrong = book_answers(await bot.say("/quiz next", **MOD), book)
+        await bot.say(f"/answer {wrong}", user="carol")
         await bot.say("/quiz stop", **MOD)
         await bot.say("/daily set time 20:00 timezone Europe/London", **MOD)
         await bot.say("/daily now", **MOD)

@@ -32,6 +32,7 @@ from tests.discord_fake.server import (
     FakeDiscord,
 )
 from tests.harness import ROOT
+from tests.quiz_helpers import letter_of
 from tests.test_discord_quiz import button, question_message
 
 LIBRARY = ROOT / "tests" / "library_content"  # a book with quiz questions and quotes
@@ -79,7 +80,8 @@ async def quiz_in(fake: FakeDiscord, channel: int) -> str:
     question = await question_message(fake, started)
     assert "How many bakers" in started.text()
     question_id = max(i for i, m in fake.messages.items() if m.get("components"))
-    click = await fake.click("alice", question_id, button(question, "B"))  # Forty-two
+    right = letter_of(started.text(), "Forty-two")
+    click = await fake.click("alice", question_id, button(question, right))
     assert click.ephemeral() and "Your answer to question 1" in click.text()
     revealed = await fake.slash("mod", "quiz", "next", channel_id=channel)
     return revealed.text()

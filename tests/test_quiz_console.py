@@ -11,7 +11,14 @@ from bot.core.activity import ActivityKind
 from bot.core.clock import FakeClock, settle
 from tests.databases import POSTGRES, stored_bytes, stored_text
 from tests.harness import ROOT
-from tests.quiz_helpers import QUIZ_CONTENT, Recorder, posted, quiz_bot, right_and_wrong
+from tests.quiz_helpers import (
+    QUIZ_CONTENT,
+    Recorder,
+    letter_of,
+    posted,
+    quiz_bot,
+    right_and_wrong,
+)
 
 MOD = {"user": "mod", "moderator": True}
 
@@ -181,10 +188,11 @@ async def test_kinds_pick_only_those_items(tmp_path: Path, clock: FakeClock) -> 
 
 async def test_a_choice_answer_must_be_one_of_the_letters(tmp_path: Path, clock: FakeClock) -> None:
     async with quiz_bot(tmp_path, clock) as bot:
-        await bot.say("/quiz start 1 choice questions 1", **MOD)
+        shown = await bot.say("/quiz start 1 choice questions 1", **MOD)
         assert "one of the letters A, B, C" in await bot.say("/answer Z", user="alice")
         assert "0 answer(s)" in await bot.say("/quiz status")
-        assert "B) Ten" in await bot.say("/answer ten", user="alice")
+        ten = letter_of(shown, "Ten")
+        assert f"{ten}) Ten" in await bot.say("/answer ten", user="alice")
 
 
 async def test_withdraw_by_token_and_a_stale_token(tmp_path: Path, clock: FakeClock) -> None:
@@ -204,10 +212,10 @@ async def test_answers_and_right_answers_are_recorded_as_activity_once(
     async with quiz_bot(tmp_path, clock) as bot:
         recorder = Recorder()
         bot.app.engine.sinks.append(recorder)
-        await bot.say("/quiz start 1 choice questions 1", **MOD)
-        await bot.say("/answer A", user="alice")
-        await bot.say("/answer B", user="alice")
-        await bot.say("/answer A", user="bob")
+        right, wrong = right_and_wrong(await bot.say("/quiz start 1 choice questions 1", **MOD))
+        await bot.say(f"/answer {wrong}", user="alice")
+        await bot.say(f"/answer {right}", user="alice")
+        await bot.say(f"/answer {wrong}", user="bob")
         await bot.say("/quiz next", **MOD)
         assert recorder.kinds(ActivityKind.QUIZ_ANSWER) == ["alice", "bob"]
         assert recorder.kinds(ActivityKind.QUIZ_CORRECT) == ["alice"]
@@ -248,10 +256,11 @@ async def test_help_explains_points_and_the_speed_bonus(tmp_path: Path, clock: F
         shown = await bot.say("/help")
         assert "Quiz points: 1 point for each right answer" in shown
         assert "Speed bonus" in shown
-        await bot.say("/quiz start 1 choice questions 1 seconds 30", **MOD)
-        await bot.say("/answer B", user="alice")
+        shown = await bot.say("/quiz start 1 choice questions 1 seconds 30", **MOD)
+        right, _ = right_and_wrong(shown)
+        await bot.say(f"/answer {right}", user="alice")
         await clock.advance(15)
-        await bot.say("/answer B", user="bob")
+        await bot.say(f"/answer {right}", user="bob")
         shown = await bot.say("/quiz next", **MOD)
         assert "1. alice: 2 points" in shown and "2. bob: 1 point" in shown
 

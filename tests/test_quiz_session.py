@@ -14,7 +14,7 @@ from bot.core.refs import Caller, Place
 from bot.features.quiz.model import SHOWN_NAMES, Phase, QuizSession, judge
 from bot.features.quiz.repo import QuizRepo
 from bot.storage.db import IntegrityError, connect
-from tests.quiz_helpers import quiz_bot
+from tests.quiz_helpers import quiz_bot, right_and_wrong
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PLACE = Place("console", "g", "c")
@@ -131,10 +131,11 @@ async def test_many_answers_at_once_are_each_recorded_exactly_once(tmp_path: Pat
     async with quiz_bot(tmp_path, clock) as bot:
         engine = bot.app.engine
         place = bot.adapter.place
-        await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
+        shown = await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
+        right, wrong = right_and_wrong(shown)
         callers = [Caller(f"m{i}", f"M{i}") for i in range(300)]
-        lines = [engine.run_line(c, place, "answer B") for c in callers]
-        lines += [engine.run_line(c, place, "answer A") for c in callers[:50]]
+        lines = [engine.run_line(c, place, f"answer {right}") for c in callers]
+        lines += [engine.run_line(c, place, f"answer {wrong}") for c in callers[:50]]
         replies = await asyncio.gather(*lines)
         assert all("ack" in r[0].tags for r in replies)
         row = await bot.app.db.fetchrow(

@@ -99,6 +99,22 @@ async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list
     return await quiz.start(ctx, selection, seconds)
 
 
+@commands.command("quiz decks", "List the quiz decks of the group's book")
+async def quiz_decks(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
+    book = await quiz.book(ctx.place)
+    if not book.decks:
+        return Reply(
+            text=f"{book.meta.title} has no quiz decks; quizzes take their questions from "
+            f"the chapters ({ctx.prefix}quiz start [chapter]).",
+        )
+    lines = [f"{d.id}: {d.title} ({plural(len(d.quiz), 'question')})" for d in book.decks]
+    return Reply(
+        title=f"Quiz decks ({book.meta.title})",
+        text="\n".join(lines),
+        footer=f"{ctx.prefix}quiz start deck NAME to play one (any case)",
+    )
+
+
 @commands.command("quiz next", "Reveal the answer and ask the next question")
 async def quiz_next(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     return await quiz.next(ctx)

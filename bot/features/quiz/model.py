@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -40,6 +41,10 @@ TYPED_ANSWER = "(typed answer)"
 # The most names a reveal or a scoreboard lists (platforms limit a message's length).
 SHOWN_NAMES = 25
 
+# A letter as members write it: `b`, `b)`, `(c)`, `c.`, `d:`.
+_LETTER = re.compile(r"\(?\s*([A-Za-z])\s*[).:]?")
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _TRUE = frozenset({"true", "t", "yes", "y"})
 _FALSE = frozenset({"false", "f", "no", "n"})
 
@@ -82,7 +87,8 @@ class Standing:
 def judge(item: QuizItem, raw: str) -> tuple[str, bool]:
     """What a member said, as shown back to them, and whether it is right.
 
-    Lettered items take a letter or the text of an option; true/false items also take
+    Lettered items take a letter (`b`, `b)`, `(c)`), the text of an option, or the start of
+    one option's text when no other option starts that way; true/false items also take
     yes/no. Raises UserError when the answer is not one of the options.
     """
     text = raw.strip()
@@ -91,19 +97,39 @@ def judge(item: QuizItem, raw: str) -> tuple[str, bool]:
     options = item.options
     if not options:
         return text[:200], matches(text, [item.answer_text, *item.accept])
-    index: int | None = None
-    if len(text) == 1 and text.upper() in LETTERS[: len(options)]:
-        index = LETTERS.index(text.upper())
-    elif item.kind == "truefalse" and text.lower() in _TRUE | _FALSE:
-        index = 0 if text.lower() in _TRUE else 1
-    else:
-        said = normalise(text)
-        found = [i for i, option in enumerate(options) if normalise(option) == said]
-        index = found[0] if len(found) == 1 else None
+    index = option_index(item, text)
     if index is None:
         letters = ", ".join(LETTERS[: len(options)])
-        raise UserError(f"Answer with one of the letters {letters}.")
+        raise UserError(
+            f"Answer with one of the letters {letters}, or the start of one choice's text."
+        )
     return f"{LETTERS[index]}) {options[index]}", index == item.correct_index
+
+
+def option_index(item: QuizItem, text: str) -> int | None:
+    """Which option a member's answer names, or None when it names none (or several)."""
+    options = item.options
+    letter = _LETTER.fullmatch(text)
+    if letter is not None and letter[1].upper() in LETTERS[: len(options)]:
+        return LETTERS.index(letter[1].upper())
+    if item.kind == "truefalse" and text.lower() in _TRUE | _FALSE:
+        return 0 if text.lower() in _TRUE else 1
+    said = normalise(text)
+    found = [i for i, option in enumerate(options) if normalise(option) == said]
+    if len(found) == 1:
+        return found[0]
+    start = _fold(text)
+    if len(start) < 2:
+        return None
+    found = [i for i, option in enumerate(options) if _fold(option).startswith(start)]
+    return found[0] if len(found) == 1 else None
+
+
+def _fold(text: str) -> str:
+    """Text compared by its start: case, accents, typographic quotes and spacing folded."""
+    bare = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
+    return " ".join(bare.split())
 
 
 def shown_answer(item: QuizItem) -> str:
@@ -271,7 +297,8 @@ class QuizSession:
         )
         return Reply(
             title=f"Question {self.position + 1} of {self.total}: the answer",
-            text=f"{shown_answer(item)}\n\n{item.explanation}\n\n{provenance(item)}",
+            text=f"{item.question}\nAnswer: {shown_answer(item)}\n\n{item.explanation}\n\n"
+            f"{provenance(item)}",
             fields=fields,
             choices=self.choice_set(closed=True),
             tags=frozenset({"quiz-reveal"}),
@@ -327,7 +354,13 @@ class QuizSession:
             if self.deadline is not None:
                 seconds = max(0, int((self.deadline - now).total_seconds()))
                 left = f", closes in {seconds} s"
-            return f"{where}question {n} of {self.total} is open{left}; {count} answer(s) so far."
+            options = "".join(
+                f"\n{LETTERS[i]}) {option}" for i, option in enumerate(self.item.options)
+            )
+            return (
+                f"{where}question {n} of {self.total} is open{left}; {count} answer(s) so far."
+                f"\n\n{self.item.question}{options}"
+            )
         if self.phase is Phase.CLOSED:
             return (
                 f"{where}question {n} of {self.total} is closed; "

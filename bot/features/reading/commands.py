@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import random
 
-from rapidfuzz import fuzz, process
-
 from bot.content.library import ContentStore
 from bot.content.model import Book, Chapter
 from bot.core.chapters import CurrentChapter, no_plan
@@ -14,6 +12,7 @@ from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, Commands, UserError, as_int
 from bot.core.refs import Place
 from bot.core.replies import Field, Reply
+from bot.features.reading.search import has_words, look_up, words
 
 
 def chapter_arg(help: str = "chapter number") -> Arg:
@@ -93,21 +92,19 @@ async def summary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
 )
 async def quote(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     number = args.int("chapter")
-    chapters = (
-        [await reading.chapter(ctx, number)]
-        if number is not None
-        else list((await reading.book(ctx.place)).chapters)
-    )
+    wanted = words(args.text("words") or "")
+    book = await reading.book(ctx.place)
+    if number is not None and book.chapter(number) is None:
+        wanted.insert(0, str(number))  # a number that is no chapter is a word to search
+        number = None
+    chapters = [await reading.chapter(ctx, number)] if number is not None else list(book.chapters)
     quotes = [(c, q) for c in chapters for q in c.quotes]
-    words = (args.text("words") or "").lower().split()
-    if words:
-        quotes = [
-            (c, q) for c, q in quotes if all(w in f"{q.text} {q.source}".lower() for w in words)
-        ]
+    if wanted:
+        quotes = [(c, q) for c, q in quotes if has_words(q.text, wanted)]
     if not quotes:
         where = f"chapter {number}" if number is not None else "the book"
-        wanted = f" containing {' '.join(words)!r}" if words else ""
-        raise UserError(f"No quote in {where}{wanted}.")
+        shown = f" containing {' '.join(wanted)!r}" if wanted else ""
+        raise UserError(f"No quote in {where}{shown}.")
     chapter, chosen = reading.rng.choice(quotes)
     return Reply(
         text=f"“{chosen.text}”",
@@ -122,35 +119,30 @@ async def quote(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
 )
 async def glossary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     book = await reading.book(ctx.place)
-    terms = {t.term: (c, t) for c in book.chapters for t in c.glossary}
+    entries = [(c, t) for c in book.chapters for t in c.glossary]
     asked = args.text("term")
     if not asked:
         return Reply(
             title="Glossary",
-            text=", ".join(sorted(terms, key=str.lower)),
+            text=", ".join(sorted({t.term for _, t in entries}, key=str.lower)),
             footer=f"{ctx.prefix}glossary <term> for a definition",
         )
-    names: dict[str, str] = {}
-    for name, (_, term) in terms.items():
-        for alias in (name, *term.aliases):
-            names[alias.lower()] = name
-    key = names.get(asked.lower())
-    if key is None:
-        close = process.extract(
-            asked.lower(), list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=80
+    found = look_up(entries, asked)
+    if found.entry is None:
+        hint = (
+            " Did you mean: " + ", ".join(found.suggestions) + "?"
+            if found.suggestions
+            else f" Type {ctx.prefix}glossary for the list."
         )
-        candidates = sorted({names[c[0]] for c in close})  # aliases of one term count once
-        if len(candidates) == 1 or (close and close[0][1] >= 95):
-            key = names[close[0][0]]
-        else:
-            hint = (
-                " Did you mean: " + ", ".join(candidates) + "?"
-                if close
-                else f" Type {ctx.prefix}glossary for the list."
-            )
-            raise UserError(f"No glossary entry for {asked!r}.{hint}")
-    chapter, term = terms[key]
+        raise UserError(f"No glossary entry for {asked!r}.{hint}")
+    chapter, term = found.entry
     aliases = f" (also: {', '.join(term.aliases)})" if term.aliases else ""
+    if found.closest:
+        return Reply(
+            title=f"Closest match: {term.term}{aliases}",
+            text=term.definition,
+            footer=f"chapter {chapter.number}; no entry is named {asked!r}",
+        )
     return Reply(
         title=f"{term.term}{aliases}",
         text=term.definition,
