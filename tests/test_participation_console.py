@@ -223,12 +223,12 @@ async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock
         await bot.say("/read 15", user="bob")
         shown = await bot.say("/privacy show", user="bob")
         assert "[only you see this]" in shown
-        assert "Your id: console:bob." in shown and "Display name kept: bob." in shown
+        assert "Your id: console:bob\n" in shown and "Display name kept: bob." in shown
         assert "2 daily row(s) from 2026-11-20 to 2026-11-20 in 1 group(s)" not in shown
         assert "daily row(s) from 2026-11-20 to 2026-11-20" in shown
         assert "Chapters checked in: 15." in shown
         assert "never kept" in shown
-        assert "is deleted" in await bot.say("/privacy delete", user="bob")
+        assert "is deleted" in await bot.say("/privacy delete confirm", user="bob")
         assert db_rows(db_file, "SELECT * FROM reading_checkins") == []
         assert db_rows(db_file, "SELECT messages FROM activity_daily WHERE user_id='bob'") == []
         await bot.say("still recorded", user="bob")
@@ -237,6 +237,34 @@ async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock
         shown = await bot.say("/privacy show", user="bob")
         assert "You opted out" in shown and "No daily activity rows." in shown
         assert "No check-ins." in shown and "No display name is kept." in shown
+
+
+async def test_privacy_delete_asks_first_and_show_and_delete_leave_no_trace(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    db_file = tmp_path / "kruzhok.sqlite3"
+    bob_rows = "SELECT messages, commands FROM activity_daily WHERE user_id='bob'"
+    async with console_bot(tmp_path, clock) as bot:
+        await bot.say("hello", user="bob")
+        await bot.say("/read 15", user="bob")
+        shown = await bot.say("/privacy delete", user="bob")
+        assert "Nothing is deleted yet: type /privacy delete confirm to do it." in shown
+        assert "[only you see this]" in shown
+        assert db_rows(db_file, "SELECT user_id FROM reading_checkins") == [("bob",)]
+        # the moderator asks for bob by the id `privacy show` prints
+        shown = await bot.say("/privacy show", user="bob")
+        assert "Your id: console:bob\n" in shown
+        shown = await bot.say("/stats console:bob", user="mod")
+        assert "Participation of bob" in shown
+        # the question, the show and the moderator's stats left bob with 1 message, 1 command
+        assert db_rows(db_file, bob_rows) == [(1, 1)]
+        shown = await bot.say("/privacy delete confirm", user="bob")
+        assert "is deleted, and this command left no trace" in shown
+        await bot.say("/privacy show", user="bob")
+        await bot.say("/stats group", user="mod")  # flushes the recorder
+        assert db_rows(db_file, bob_rows) == []
+        assert db_rows(db_file, "SELECT * FROM reading_checkins") == []
+        assert db_rows(db_file, "SELECT * FROM participants WHERE user_id='bob'") == []
 
 
 async def test_retention_deletes_old_daily_rows_at_start_and_each_day(

@@ -156,10 +156,12 @@ class StatsService:
                 )
             return Participant(caller.user_id, caller.display_name)
         members = await self.members(place)
-        # The text as given first (Matrix ids and some names start with @), then without @.
+        # The text as given first (Matrix ids and some names start with @), then without @,
+        # then without the platform `privacy show` prints before the id ("console:bob").
         given = asked.strip().lower()
+        bare = given.removeprefix(place.platform.lower() + ":")
         found: list[Participant] = []
-        for wanted in dict.fromkeys((given, given.removeprefix("@"))):
+        for wanted in dict.fromkeys((given, given.removeprefix("@"), bare)):
             found = [m for m in members if m.user_id.lower() == wanted]
             found = found or [m for m in members if m.display_name.lower() == wanted]
             if found:
