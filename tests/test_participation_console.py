@@ -76,7 +76,7 @@ async def test_members_check_in_and_see_their_progress(tmp_path: Path, clock: Fa
         shown = await bot.say("/progress")
         assert "The group reads chapter 2: Chapter 2 title, due 2026-11-22 (in 2 days)." in shown
         assert "You have not checked in chapter 2 yet (1 chapter to the plan's)." in shown
-        assert "Chapters checked in: 1 (of 3)" in shown
+        assert "Chapters checked in: 1 of 3 (chapter 1)" in shown
         shown = await bot.say("/read")
         assert "alice has read chapter 2" in shown and "1 of 2 members have checked in" in shown
         assert "already checked in chapter 2: Chapter 2 title on 2026-11-20" in await bot.say(
@@ -104,10 +104,13 @@ async def test_stats_for_oneself_has_every_figure_and_a_chart(
         await bot.say("next day")
         shown = await bot.say("/stats")
         assert "== Participation of alice ==" in shown
-        assert "This week: 4 messages, 0 thread replies, 1 reactions" in shown
+        assert (
+            "This week: 4 messages, 0 thread replies, 1 reaction, 0 quiz answers, 1 command"
+            in shown
+        )
         assert "Overall: 4 messages" in shown
         assert "Streak: 2 active days in a row (longest 2)" in shown
-        assert "Chapters checked in: 15 (of 1)" in shown
+        assert "Chapters checked in: 1 of 1 (chapter 15)" in shown
         assert "Quiz accuracy: no quiz answers yet" in shown
         assert png_size(saved_path(shown).read_bytes()) == (640, 480)
 
@@ -173,7 +176,11 @@ async def test_group_stats_over_periods_with_a_chart(tmp_path: Path, clock: Fake
         assert "Active members: 4" in shown  # with the moderator's command
         assert "Messages per day: 0.3 (9 in 30 days)" in shown
         assert "Check-ins per chapter: chapter 15: 1" in shown
-        assert "Top participants: 1. alice (5)\n2. bob (3)\n3. carol (2)\n4. mod (1)" in shown
+        assert (
+            "Top participants (messages, replies and reactions): 1. alice: 5 (5 messages)\n"
+            "2. bob: 2 (2 messages)\n3. carol: 2 (2 messages)\n"
+        ) in shown  # bob's and the moderator's commands do not rank
+        assert "Commands to the bot (not ranked): 2 commands by 2 members" in shown
         assert png_size(saved_path(shown).read_bytes()) == (640, 480)
         shown = await bot.say("/stats group today")
         assert "Active members: 2" in shown and "Messages per day: 1.0 (1 in 1 day)" in shown
@@ -204,7 +211,7 @@ async def test_export_is_for_moderators_and_reads_back_as_csv(
             "/export participation"
         )
         shown = await bot.say("/export participation", user="mod", moderator=True)
-        assert "4 daily row(s), all time (since 2026-11-20)." in shown
+        assert "4 daily rows, all time (since 2026-11-20)." in shown
         path = saved_path(shown, "file")
         assert path.name == "participation-2026-11-20-to-2026-11-21.csv"
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
@@ -213,7 +220,7 @@ async def test_export_is_for_moderators_and_reads_back_as_csv(
         assert {r["display_name"] for r in rows} == {"alice", "mod", "'=HYPERLINK(1)"}
         assert set(rows[0]) >= {"day", "channel_id", "reactions", "quiz_answers", "commands"}
         shown = await bot.say("/export participation today", user="mod", moderator=True)
-        assert "2 daily row(s), today." in shown  # alice's and the moderator's export
+        assert "2 daily rows, today." in shown  # alice's and the moderator's export
 
 
 async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock) -> None:
@@ -224,8 +231,7 @@ async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock
         shown = await bot.say("/privacy show", user="bob")
         assert "[only you see this]" in shown
         assert "Your id: console:bob\n" in shown and "Display name kept: bob." in shown
-        assert "2 daily row(s) from 2026-11-20 to 2026-11-20 in 1 group(s)" not in shown
-        assert "daily row(s) from 2026-11-20 to 2026-11-20" in shown
+        assert "1 daily row from 2026-11-20 to 2026-11-20 in 1 group: per day" in shown
         assert "Chapters checked in: 15." in shown
         assert "never kept" in shown
         assert "is deleted" in await bot.say("/privacy delete confirm", user="bob")

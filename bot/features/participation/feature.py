@@ -23,6 +23,7 @@ from bot.core.feature import BaseFeature
 from bot.core.member_data import MemberData
 from bot.core.refs import GroupRef, MemberRef
 from bot.core.supervisor import Supervisor
+from bot.core.wording import plural
 from bot.features.participation.commands import commands
 from bot.features.participation.recorder import OptOuts, Recorder, no_book, parse_channels
 from bot.features.participation.repo import ParticipationRepo
@@ -57,8 +58,8 @@ class ParticipationData:
         lines = [f"Display name kept: {name}." if name else "No display name is kept."]
         if kept.daily_rows:
             lines.append(
-                f"{kept.daily_rows} daily row(s) from {kept.first_day} to {kept.last_day} in "
-                f"{kept.groups} group(s): per day, channel and chapter, counts of your "
+                f"{plural(kept.daily_rows, 'daily row')} from {kept.first_day} to "
+                f"{kept.last_day} in {plural(kept.groups, 'group')}: per day, channel and chapter, counts of your "
                 "messages, thread replies, reactions, quiz answers and commands."
             )
         else:

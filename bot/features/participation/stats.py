@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.wording import plural
 from bot.features.participation.repo import DailyRow
 
 MAX_DAYS = 3660
@@ -144,12 +145,34 @@ class Totals:
         pct = round(100 * self.quiz_correct / self.quiz_answers)
         return f"{self.quiz_correct}/{self.quiz_answers} correct ({pct}%)"
 
+    @property
+    def ranked(self) -> int:
+        """What rankings count: messages, thread replies and reactions (not commands)."""
+        return self.messages + self.thread_replies + self.reactions
+
     def describe(self) -> str:
-        return (
-            f"{self.messages} messages, {self.thread_replies} thread replies, "
-            f"{self.reactions} reactions, {self.quiz_answers} quiz answers, "
-            f"{self.commands} commands"
+        return ", ".join(
+            (
+                plural(self.messages, "message"),
+                plural(self.thread_replies, "thread reply", "thread replies"),
+                plural(self.reactions, "reaction"),
+                plural(self.quiz_answers, "quiz answer"),
+                plural(self.commands, "command"),
+            )
         )
+
+    def ranked_parts(self) -> str:
+        """ "3 messages, 1 reply" : the non-zero parts of `ranked`."""
+        parts = [
+            plural(n, one, many)
+            for n, one, many in (
+                (self.messages, "message", None),
+                (self.thread_replies, "reply", "replies"),
+                (self.reactions, "reaction", None),
+            )
+            if n
+        ]
+        return ", ".join(parts)
 
 
 def totals(rows: Iterable[DailyRow]) -> Totals:
@@ -178,12 +201,13 @@ def activity_per_day(rows: Iterable[DailyRow], period: Period) -> list[int]:
     return [counts[d.isoformat()] for d in period.days]
 
 
-def ranking(rows: Iterable[DailyRow], limit: int = 5) -> list[tuple[str, int]]:
-    """Top members by all their activity: (display name, count), ties by name."""
-    score: dict[str, int] = defaultdict(int)
+def ranking(rows: Iterable[DailyRow], limit: int = 5) -> list[tuple[str, Totals]]:
+    """Top members by messages, thread replies and reactions (commands and quiz answers do
+    not rank): (display name, their totals), ties by name."""
+    per: dict[str, Totals] = defaultdict(Totals)
     names: dict[str, str] = {}
     for row in rows:
-        score[row.user_id] += row.total
+        per[row.user_id].add(row)
         names[row.user_id] = row.display_name
-    ordered = sorted(score.items(), key=lambda kv: (-kv[1], names[kv[0]].lower()))
-    return [(names[uid], n) for uid, n in ordered[:limit] if n > 0]
+    ordered = sorted(per.items(), key=lambda kv: (-kv[1].ranked, names[kv[0]].lower()))
+    return [(names[uid], t) for uid, t in ordered[:limit] if t.ranked > 0]
