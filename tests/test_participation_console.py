@@ -205,19 +205,21 @@ async def test_export_is_for_moderators_and_reads_back_as_csv(
         await bot.say("one", user="alice")
         await bot.say("two", user="alice")
         await bot.say("hi", user="=HYPERLINK(1)")
+        await bot.say("привет", user="Алёна")
         await clock.advance(timedelta(days=1))
         await bot.say("three", user="alice")
         assert "Only moderators can use /export participation." in await bot.say(
             "/export participation"
         )
         shown = await bot.say("/export participation", user="mod", moderator=True)
-        assert "4 daily rows, all time (since 2026-11-20)." in shown
+        assert "5 daily rows, all time (since 2026-11-20)." in shown
         path = saved_path(shown, "file")
         assert path.name == "participation-2026-11-20-to-2026-11-21.csv"
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert path.read_bytes().startswith(b"\xef\xbb\xbfday,platform,")
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         alice = [(r["day"], r["messages"], r["chapter"]) for r in rows if r["user_id"] == "alice"]
         assert alice == [("2026-11-20", "2", "15"), ("2026-11-21", "1", "15")]
-        assert {r["display_name"] for r in rows} == {"alice", "mod", "'=HYPERLINK(1)"}
+        assert {r["display_name"] for r in rows} == {"alice", "mod", "'=HYPERLINK(1)", "Алёна"}
         assert set(rows[0]) >= {"day", "channel_id", "reactions", "quiz_answers", "commands"}
         shown = await bot.say("/export participation today", user="mod", moderator=True)
         assert "2 daily rows, today." in shown  # alice's and the moderator's export

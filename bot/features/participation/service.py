@@ -330,4 +330,5 @@ def to_csv(rows: list[DailyRow]) -> bytes:
                 *(getattr(r, c) for c in COUNTERS),
             )
         )
-    return out.getvalue().encode("utf-8")
+    # A byte-order mark first: spreadsheets then read the file as UTF-8 (Cyrillic names).
+    return out.getvalue().encode("utf-8-sig")
