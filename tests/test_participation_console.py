@@ -187,7 +187,7 @@ async def test_group_stats_over_periods_with_a_chart(tmp_path: Path, clock: Fake
         assert "Check-ins per chapter: none in this period" in shown
         assert "all time (since 2026-11-20)" in await bot.say("/stats group all")
         shown = await bot.say("/stats group fortnight")
-        assert "`period`: expected week (since Monday), month" in shown
+        assert "`period`: expected today, week, month, all, or a number of days like 30d" in shown
 
 
 async def test_the_ranking_can_be_switched_off(tmp_path: Path, clock: FakeClock) -> None:
@@ -315,3 +315,14 @@ async def test_plan_show_lists_earlier_plans_and_help_lists_the_commands(
             assert usage in shown
         assert "/export participation" not in shown
         assert "/export participation [period]" in await bot.say("/help", moderator=True)
+
+
+async def test_help_defines_the_periods_once(tmp_path: Path, clock: FakeClock) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        shown = await bot.say("/help")
+        assert shown.count("week = since Monday") == 1
+        assert "Periods: today; week = since Monday; month = since the 1st; all = " in shown
+        assert "30d = the last 30 days, today included" in shown
+        shown = await bot.say("/help stats group")
+        assert "[period]: today, week, month, all, or a number of days like 30d" in shown
+        assert "since Monday" not in shown

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.clock import FakeClock
-from bot.features.participation.stats import DayCache, parse_period, streaks
+from bot.core.periods import parse_period
+from bot.features.participation.stats import DayCache, streaks
 from tests.harness import console_bot
 from tests.participation_support import db_rows
 

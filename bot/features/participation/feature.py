@@ -21,6 +21,7 @@ from bot.core.clock import Clock
 from bot.core.commands import Command
 from bot.core.feature import BaseFeature
 from bot.core.member_data import MemberData
+from bot.core.periods import PERIODS_NOTE
 from bot.core.refs import GroupRef, MemberRef
 from bot.core.supervisor import Supervisor
 from bot.core.wording import plural
@@ -130,7 +131,8 @@ class ParticipationFeature(BaseFeature):
     def help_notes(self) -> Sequence[str]:
         return [
             "Participation: only counts of messages, reactions, quiz answers and commands are "
-            "kept, never what you write; privacy show lists them, privacy optout stops them."
+            "kept, never what you write; privacy show lists them, privacy optout stops them.",
+            PERIODS_NOTE.format(tz=self.tz.key),
         ]
 
     def sinks(self) -> Sequence[ActivitySink]:

@@ -19,22 +19,14 @@ from bot.content.library import ContentStore
 from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
+from bot.core.periods import Period, parse_period, week_start
 from bot.core.refs import GroupRef, MemberRef, Place
 from bot.core.replies import Attachment, Field, Reply
 from bot.core.wording import chapters_checked_in, plural
 from bot.features.participation.charts import ChartSpec, render_png
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import COUNTERS, DailyRow, Participant, ParticipationRepo
-from bot.features.participation.stats import (
-    Period,
-    local_day,
-    parse_period,
-    per_day,
-    ranking,
-    streaks,
-    totals,
-    week_start,
-)
+from bot.features.participation.stats import local_day, per_day, ranking, streaks, totals
 
 CHART_DAYS = 30
 CSV_COLUMNS = (
