@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.app import StartupError
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Kruzhok, a bot for reading circles"
     )
+    parser.add_argument("--version", action="version", version=f"kruzhok {bot_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="start the bot (the console adapter by default)")
@@ -81,11 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import-trivia":
             return cmd_import_trivia(args)
         config, doc = read_config(args.config)
-        logging.basicConfig(
-            level=config.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        interactive = args.command == "run" and sys.stdin.isatty() and sys.stdout.isatty()
+        log_file = setup_logging(config, interactive)
+        if log_file is not None:
+            print(f"logs: {log_file}", file=sys.stderr)
         if args.command == "discord":
             return asyncio.run(cmd_discord_sync(config, args.guild))
         try:
@@ -101,6 +102,40 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+def bot_version() -> str:
+    """The installed package's version (pyproject.toml), or "unknown" when not installed."""
+    try:
+        return version("kruzhok")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def log_file_for(config: Config, interactive: bool) -> Path | None:
+    """Where the logs go instead of standard error: `console.log_file` while the console is
+    the terminal chat (an interactive terminal), so they do not land among its lines;
+    None (standard error) otherwise, or when `console.log_file` is empty."""
+    if interactive and "console" in config.adapters and config.console.log_file:
+        return Path(config.console.log_file)
+    return None
+
+
+def setup_logging(config: Config, interactive: bool) -> Path | None:
+    """Send the logs to standard error or to the console's log file; returns the file."""
+    path = log_file_for(config, interactive)
+    handler: logging.Handler
+    if path is None:
+        handler = logging.StreamHandler(sys.stderr)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    logging.basicConfig(
+        level=config.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler],
+    )
+    return path
 
 
 def cmd_validate(path: Path | None, config_path: Path | None) -> int:

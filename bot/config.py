@@ -39,6 +39,9 @@ class ConsoleConfig(Section):
     group: str = "console"  # the group and channel the console stands for
     channel: str = "general"
     output_dir: str = "var/console"  # where charts and files are saved
+    # Where the logs go while the console is the terminal chat (not into the chat); empty:
+    # standard error. A scripted console (input not a terminal) logs to standard error.
+    log_file: str = "var/kruzhok.log"
 
 
 class QuizConfig(Section):

@@ -279,7 +279,7 @@ async def test_privacy_names_who_chose_a_book_and_delete_keeps_the_groups_book(
         await south.say(f"/book use {BAKERS}", **MOD)
         shown = await north.say("/privacy show", **MOD)
         assert "Books: you are named as who chose the book of 2 group(s)." in shown
-        await north.say("/privacy delete", **MOD)
+        await north.say("/privacy delete confirm", **MOD)
         assert "Books:" not in await north.say("/privacy show", **MOD)
         rows = await north.app.db.fetch("SELECT book_id, chosen_by FROM group_books")
         assert [tuple(r) for r in rows] == [(BAKERS, None), (BAKERS, None)]

@@ -139,3 +139,51 @@ async def test_help_lists_the_daily_commands(console: ConsoleBot) -> None:
     )
     assert "/daily status" in await console.say("/help")
     assert "/daily now" not in await console.say("/help")
+
+
+async def test_the_attribution_follows_the_quote_before_the_prompt(
+    console: ConsoleBot,
+) -> None:
+    await console.say("/daily set chapter 15 prompt on", moderator=True)
+    shown = await console.say("/daily now", moderator=True)
+    quote_end, source = shown.index("”\n— "), shown.index("(chapter 15: ")
+    assert quote_end < source < shown.index("For discussion: ")
+
+
+async def test_daily_now_counts_as_the_last_post(console: ConsoleBot) -> None:
+    await console.say("/daily set time 13:00 timezone UTC", moderator=True)
+    assert "Last post" not in await console.say("/daily status")
+    await console.say("/daily now", moderator=True)
+    assert "Last post: Fri 20 Nov 2026, 12:00 UTC" in await console.say("/daily status")
+
+
+async def test_fixed_offsets_are_taken_with_a_warning_naming_a_city_zone(
+    console: ConsoleBot,
+) -> None:
+    shown = await console.say("/daily set time 09:00 timezone EST", moderator=True)
+    assert "Every day at 09:00 (EST)" in shown
+    assert "Note: EST is a fixed offset (UTC-05:00) that ignores daylight saving" in shown
+    assert "such as America/New_York." in shown
+    shown = await console.say("/daily set timezone UTC+3", moderator=True)
+    assert "Every day at 09:00 (Etc/GMT-3)" in shown
+    assert "UTC+3 is a fixed offset (UTC+03:00)" in shown and "Europe/Moscow" in shown
+    shown = await console.say("/daily set timezone Etc/GMT-3", moderator=True)
+    assert "Etc/GMT-3 is a fixed offset (UTC+03:00)" in shown
+    for city in ("Europe/Moscow", "Asia/Tokyo", "UTC"):
+        shown = await console.say(f"/daily set timezone {city}", moderator=True)
+        assert "Note:" not in shown and f"({city})" in shown
+
+
+async def test_abbreviations_suggest_current_city_zones(console: ConsoleBot) -> None:
+    for typed, cities in (
+        ("BST", "Europe/London"),
+        ("CET", "Europe/Paris or Europe/Berlin"),
+        ("MSK", "Europe/Moscow"),
+        ("pst", "America/Los_Angeles"),
+    ):
+        shown = await console.say(f"/daily set timezone {typed}", moderator=True)
+        assert f"{typed!r} is an abbreviation, not a timezone name: use the city zone " in shown
+        assert f"whose clock you mean, {cities} (a city zone" in shown
+    assert "No daily quote here" in await console.say("/daily status")
+    shown = await console.say("/daily set timezone Kiev", moderator=True)
+    assert "Closest: Europe/Kyiv" in shown and "Europe/Kiev" not in shown

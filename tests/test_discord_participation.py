@@ -22,7 +22,7 @@ async def test_messages_and_reactions_are_counted_in_the_database(
         stats = await fake_discord.slash("alice", "stats", "me")
         # drawing the chart may take long enough to defer: wait for the follow-up then
         await fake_discord.wait_for(stats.files)
-        assert "3 messages, 1 thread replies, 1 reactions" in stats.text()
+        assert "3 messages, 1 thread reply, 1 reaction" in stats.text()
         (message,) = [m for m in stats.messages() if m.get("embeds")]
         assert message["embeds"][0]["image"]["url"].startswith("attachment://stats-")
         assert next(name for name, _ in stats.files()).endswith(".png")

@@ -74,7 +74,7 @@ async def test_reactions_pick_redactions_withdraw_and_text_answers_get_a_check(
         await alice.say(room, "!privacy show")
         shown = await alice.notice(room, "Your id: matrix:", sender=bot_user)
         assert "Matrix: 1 reaction(s) you used to pick a quiz answer" in shown["content"]["body"]
-        await alice.say(room, "!privacy delete")
+        await alice.say(room, "!privacy delete confirm")
         await alice.notice(room, "Done: what was kept", sender=bot_user)
         await alice.say(room, "!privacy show")
         shown = await alice.notice(room, "Your id: matrix:", sender=bot_user)

@@ -66,7 +66,7 @@ async def test_stats_chart_in_the_room_and_the_export_in_a_direct_room(world: Wo
         await alice.react(room, root, "👍")
         await alice.say(room, "!stats")
         stats = await alice.notice(room, "Participation of", sender=bot_user)
-        assert "This week: 2 messages, 1 thread replies, 1 reactions" in stats["content"]["body"]
+        assert "This week: 2 messages, 1 thread reply, 1 reaction" in stats["content"]["body"]
         chart = await alice.wait_for(
             lambda r, e: r == room and (e.get("content") or {}).get("msgtype") == "m.image",
             what="the stats chart",

@@ -45,7 +45,7 @@ async def test_checkins_plans_and_stats_keep_their_book(tmp_path: Path, clock: F
         chosen[bot.adapter.place.group_id] = "otherbook"
         assert "No reading plan is set" in await bot.say("/plan show")
         shown = await bot.say("/progress")
-        assert "Chapters checked in: none yet (of 2)" in shown
+        assert "Chapters checked in: 0 of 2" in shown
         shown = await bot.say("/read 1")
         assert "alice has read chapter 1: Other 1." in shown  # not "already checked in"
         assert "There is no chapter 3. Chapters: 1, 2." in await bot.say(
@@ -54,14 +54,14 @@ async def test_checkins_plans_and_stats_keep_their_book(tmp_path: Path, clock: F
         await bot.say("/plan set 2", user="mod", moderator=True)
         await bot.say("a message under otherbook")
         shown = await bot.say("/stats")
-        assert "Chapters checked in: 1 (of 2)" in shown
+        assert "Chapters checked in: 1 of 2 (chapter 1)" in shown
         assert "Check-ins per chapter: chapter 1: 1" in await bot.say("/stats group")
 
         del chosen[bot.adapter.place.group_id]  # back to the default book
         shown = await bot.say("/plan show")
         assert "The group reads chapter 2: Chapter 2 title" in shown
         shown = await bot.say("/progress")
-        assert "Chapters checked in: 1 (of 3)" in shown
+        assert "Chapters checked in: 1 of 3 (chapter 1)" in shown
         assert "already checked in chapter 1: Chapter 1 title" in await bot.say("/read 1")
         shown = await bot.say("/privacy show")
         assert "Chapters checked in: 1 (otherbook); 1 (testbook)." in shown

@@ -76,7 +76,7 @@ async def test_members_check_in_and_see_their_progress(tmp_path: Path, clock: Fa
         shown = await bot.say("/progress")
         assert "The group reads chapter 2: Chapter 2 title, due 2026-11-22 (in 2 days)." in shown
         assert "You have not checked in chapter 2 yet (1 chapter to the plan's)." in shown
-        assert "Chapters checked in: 1 (of 3)" in shown
+        assert "Chapters checked in: 1 of 3 (chapter 1)" in shown
         shown = await bot.say("/read")
         assert "alice has read chapter 2" in shown and "1 of 2 members have checked in" in shown
         assert "already checked in chapter 2: Chapter 2 title on 2026-11-20" in await bot.say(
@@ -104,10 +104,13 @@ async def test_stats_for_oneself_has_every_figure_and_a_chart(
         await bot.say("next day")
         shown = await bot.say("/stats")
         assert "== Participation of alice ==" in shown
-        assert "This week: 4 messages, 0 thread replies, 1 reactions" in shown
+        assert (
+            "This week: 4 messages, 0 thread replies, 1 reaction, 0 quiz answers, 1 command"
+            in shown
+        )
         assert "Overall: 4 messages" in shown
         assert "Streak: 2 active days in a row (longest 2)" in shown
-        assert "Chapters checked in: 15 (of 1)" in shown
+        assert "Chapters checked in: 1 of 1 (chapter 15)" in shown
         assert "Quiz accuracy: no quiz answers yet" in shown
         assert png_size(saved_path(shown).read_bytes()) == (640, 480)
 
@@ -173,14 +176,18 @@ async def test_group_stats_over_periods_with_a_chart(tmp_path: Path, clock: Fake
         assert "Active members: 4" in shown  # with the moderator's command
         assert "Messages per day: 0.3 (9 in 30 days)" in shown
         assert "Check-ins per chapter: chapter 15: 1" in shown
-        assert "Top participants: 1. alice (5)\n2. bob (3)\n3. carol (2)\n4. mod (1)" in shown
+        assert (
+            "Top participants (messages, replies and reactions): 1. alice: 5 (5 messages)\n"
+            "2. bob: 2 (2 messages)\n3. carol: 2 (2 messages)\n"
+        ) in shown  # bob's and the moderator's commands do not rank
+        assert "Commands to the bot (not ranked): 2 commands by 2 members" in shown
         assert png_size(saved_path(shown).read_bytes()) == (640, 480)
         shown = await bot.say("/stats group today")
         assert "Active members: 2" in shown and "Messages per day: 1.0 (1 in 1 day)" in shown
         assert "Check-ins per chapter: none in this period" in shown
         assert "all time (since 2026-11-20)" in await bot.say("/stats group all")
         shown = await bot.say("/stats group fortnight")
-        assert "`period`: expected week (since Monday), month" in shown
+        assert "`period`: expected today, week, month, all, or a number of days like 30d" in shown
 
 
 async def test_the_ranking_can_be_switched_off(tmp_path: Path, clock: FakeClock) -> None:
@@ -198,22 +205,24 @@ async def test_export_is_for_moderators_and_reads_back_as_csv(
         await bot.say("one", user="alice")
         await bot.say("two", user="alice")
         await bot.say("hi", user="=HYPERLINK(1)")
+        await bot.say("привет", user="Алёна")
         await clock.advance(timedelta(days=1))
         await bot.say("three", user="alice")
         assert "Only moderators can use /export participation." in await bot.say(
             "/export participation"
         )
         shown = await bot.say("/export participation", user="mod", moderator=True)
-        assert "4 daily row(s), all time (since 2026-11-20)." in shown
+        assert "5 daily rows, all time (since 2026-11-20)." in shown
         path = saved_path(shown, "file")
         assert path.name == "participation-2026-11-20-to-2026-11-21.csv"
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert path.read_bytes().startswith(b"\xef\xbb\xbfday,platform,")
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         alice = [(r["day"], r["messages"], r["chapter"]) for r in rows if r["user_id"] == "alice"]
         assert alice == [("2026-11-20", "2", "15"), ("2026-11-21", "1", "15")]
-        assert {r["display_name"] for r in rows} == {"alice", "mod", "'=HYPERLINK(1)"}
+        assert {r["display_name"] for r in rows} == {"alice", "mod", "'=HYPERLINK(1)", "Алёна"}
         assert set(rows[0]) >= {"day", "channel_id", "reactions", "quiz_answers", "commands"}
         shown = await bot.say("/export participation today", user="mod", moderator=True)
-        assert "2 daily row(s), today." in shown  # alice's and the moderator's export
+        assert "2 daily rows, today." in shown  # alice's and the moderator's export
 
 
 async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock) -> None:
@@ -223,12 +232,11 @@ async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock
         await bot.say("/read 15", user="bob")
         shown = await bot.say("/privacy show", user="bob")
         assert "[only you see this]" in shown
-        assert "Your id: console:bob." in shown and "Display name kept: bob." in shown
-        assert "2 daily row(s) from 2026-11-20 to 2026-11-20 in 1 group(s)" not in shown
-        assert "daily row(s) from 2026-11-20 to 2026-11-20" in shown
+        assert "Your id: console:bob\n" in shown and "Display name kept: bob." in shown
+        assert "1 daily row from 2026-11-20 to 2026-11-20 in 1 group: per day" in shown
         assert "Chapters checked in: 15." in shown
         assert "never kept" in shown
-        assert "is deleted" in await bot.say("/privacy delete", user="bob")
+        assert "is deleted" in await bot.say("/privacy delete confirm", user="bob")
         assert db_rows(db_file, "SELECT * FROM reading_checkins") == []
         assert db_rows(db_file, "SELECT messages FROM activity_daily WHERE user_id='bob'") == []
         await bot.say("still recorded", user="bob")
@@ -237,6 +245,34 @@ async def test_privacy_show_delete_optout_optin(tmp_path: Path, clock: FakeClock
         shown = await bot.say("/privacy show", user="bob")
         assert "You opted out" in shown and "No daily activity rows." in shown
         assert "No check-ins." in shown and "No display name is kept." in shown
+
+
+async def test_privacy_delete_asks_first_and_show_and_delete_leave_no_trace(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    db_file = tmp_path / "kruzhok.sqlite3"
+    bob_rows = "SELECT messages, commands FROM activity_daily WHERE user_id='bob'"
+    async with console_bot(tmp_path, clock) as bot:
+        await bot.say("hello", user="bob")
+        await bot.say("/read 15", user="bob")
+        shown = await bot.say("/privacy delete", user="bob")
+        assert "Nothing is deleted yet: type /privacy delete confirm to do it." in shown
+        assert "[only you see this]" in shown
+        assert db_rows(db_file, "SELECT user_id FROM reading_checkins") == [("bob",)]
+        # the moderator asks for bob by the id `privacy show` prints
+        shown = await bot.say("/privacy show", user="bob")
+        assert "Your id: console:bob\n" in shown
+        shown = await bot.say("/stats console:bob", user="mod")
+        assert "Participation of bob" in shown
+        # the question, the show and the moderator's stats left bob with 1 message, 1 command
+        assert db_rows(db_file, bob_rows) == [(1, 1)]
+        shown = await bot.say("/privacy delete confirm", user="bob")
+        assert "is deleted, and this command left no trace" in shown
+        await bot.say("/privacy show", user="bob")
+        await bot.say("/stats group", user="mod")  # flushes the recorder
+        assert db_rows(db_file, bob_rows) == []
+        assert db_rows(db_file, "SELECT * FROM reading_checkins") == []
+        assert db_rows(db_file, "SELECT * FROM participants WHERE user_id='bob'") == []
 
 
 async def test_retention_deletes_old_daily_rows_at_start_and_each_day(
@@ -281,3 +317,14 @@ async def test_plan_show_lists_earlier_plans_and_help_lists_the_commands(
             assert usage in shown
         assert "/export participation" not in shown
         assert "/export participation [period]" in await bot.say("/help", moderator=True)
+
+
+async def test_help_defines_the_periods_once(tmp_path: Path, clock: FakeClock) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        shown = await bot.say("/help")
+        assert shown.count("week = since Monday") == 1
+        assert "Periods: today; week = since Monday; month = since the 1st; all = " in shown
+        assert "30d = the last 30 days, today included" in shown
+        shown = await bot.say("/help stats group")
+        assert "[period]: today, week, month, all, or a number of days like 30d" in shown
+        assert "since Monday" not in shown

@@ -14,7 +14,7 @@ async def play_one_question(console: ConsoleBot) -> None:
     await console.say("/quiz next", user="mod", moderator=True)
 
 
-@pytest.mark.parametrize("command", ["/privacy delete", "/privacy optout"])
+@pytest.mark.parametrize("command", ["/privacy delete confirm", "/privacy optout"])
 async def test_privacy_erases_quiz_results_of_the_caller_only(
     console: ConsoleBot, command: str
 ) -> None:

@@ -23,7 +23,7 @@ from bot.core.commands import (
 )
 from bot.core.outbox import Outbox
 from bot.core.refs import Caller, MemberRef, Place
-from bot.core.replies import Reply, error
+from bot.core.replies import NO_TRACE, Reply, error
 from bot.core.suggestions import Suggester, Suggestion
 
 log = logging.getLogger(__name__)
@@ -204,8 +204,10 @@ class Engine:
                     "Something went wrong with that command. It has been logged for the moderators."
                 )
             ]
-        self.record(ActivityKind.COMMAND, caller, place)
-        return result if isinstance(result, list) else [result]
+        replies = result if isinstance(result, list) else [result]
+        if not any(NO_TRACE in r.tags for r in replies):
+            self.record(ActivityKind.COMMAND, caller, place)
+        return replies
 
     def _unknown(self, words: Sequence[str], prefix: str) -> Reply:
         close = self.table.suggest(words)

@@ -62,8 +62,14 @@ class Reply:
     # Only the caller should see it (ephemeral on Discord; on platforms without private
     # replies the adapter decides, e.g. a reaction or a direct message).
     private: bool = False
-    # Free-form tags adapters may use (e.g. "quiz-question", "quiz-reveal", "error").
+    # Free-form tags adapters may use (e.g. "quiz-question", "quiz-reveal", "error"); the
+    # engine honours one, NO_TRACE.
     tags: frozenset[str] = field(default_factory=frozenset)
+
+
+# A reply tagged so asks the engine not to record the command as the caller's activity
+# (`privacy show` and `privacy delete` must leave no new trace of the member).
+NO_TRACE = "no-trace"
 
 
 def error(text: str) -> Reply:

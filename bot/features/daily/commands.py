@@ -10,8 +10,8 @@ from bot.core.commands import Arg, Args, Commands, UserError
 from bot.core.replies import Field, Reply
 from bot.core.timeofday import format_time, parse_time
 from bot.features.daily.model import ChapterScope, ScopeKind
-from bot.features.daily.schedule import closest_timezones, find_timezone
 from bot.features.daily.service import DailyService, from_epoch
+from bot.features.daily.zones import ZoneChoice, resolve_timezone
 
 commands: Commands[DailyService] = Commands()
 
@@ -20,16 +20,13 @@ def as_time(raw: str) -> str:
     return format_time(parse_time(raw))
 
 
-def check_timezone_name(raw: str) -> str:
-    """The IANA name for `raw`, or a UserError naming the closest valid ones."""
-    name = find_timezone(raw)
-    if name is None:
-        close = closest_timezones(raw)
-        raise UserError(
-            f"{raw!r} is not an IANA timezone name (Area/City, like Europe/London)."
-            + (f" Closest: {', '.join(close)}." if close else "")
-        )
-    return name
+def check_timezone_name(raw: str, year: int) -> ZoneChoice:
+    """The IANA name for `raw` (with a warning for a fixed offset), or a UserError saying
+    which city zones to use instead."""
+    try:
+        return resolve_timezone(raw, year)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def looks_like_timezone(raw: str) -> bool:
@@ -39,13 +36,20 @@ def looks_like_timezone(raw: str) -> bool:
 
 
 def when(at: datetime, zone: str) -> str:
-    """'Sat 21 Nov 2026, 09:00 GMT (Europe/London) = 09:00 UTC'."""
+    """'Sat 21 Nov 2026, 09:00 GMT (Europe/London) = 09:00 UTC'; without what would repeat
+    itself: 'Sat 21 Nov 2026, 09:00 UTC' for UTC."""
     local = at.astimezone(ZoneInfo(zone))
     utc = at.astimezone(UTC)
+    abbreviation = local.strftime("%Z")
+    text = local.strftime("%a %d %b %Y, %H:%M %Z")
+    if abbreviation != zone:
+        text += f" ({zone})"
+    if abbreviation == "UTC":
+        return text
     utc_text = utc.strftime("%H:%M UTC")
     if utc.date() != local.date():
         utc_text = utc.strftime("%a %d %b, %H:%M UTC")
-    return f"{local.strftime('%a %d %b %Y, %H:%M %Z')} ({zone}) = {utc_text}"
+    return f"{text} = {utc_text}"
 
 
 def stamp(seconds: int) -> str:
@@ -88,11 +92,12 @@ async def daily_set(daily: DailyService, ctx: CommandContext, args: Args) -> Rep
     zone = args.text("timezone")
     prompt = args.text("prompt")
     chapter = args.get("chapter")
+    choice = check_timezone_name(zone, ctx.now.year) if zone else None
     settings, run, problem = await daily.set(
         ctx.place,
         ctx.caller.user_id,
         local_time=args.text("time"),
-        timezone=check_timezone_name(zone) if zone else None,
+        timezone=choice.name if choice else None,
         chapter=chapter if isinstance(chapter, ChapterScope) else None,
         prompt=None if prompt is None else prompt == "on",
     )
@@ -103,6 +108,8 @@ async def daily_set(daily: DailyService, ctx: CommandContext, args: Args) -> Rep
     )
     if problem is not None:
         text += f"\nBut: {problem}."
+    if choice is not None and choice.warning is not None:
+        text += f"\nNote: {choice.warning}."
     return Reply(title="Daily quote on", text=text)
 
 

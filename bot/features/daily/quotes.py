@@ -57,16 +57,16 @@ def scope_problem(scope: ChapterScope, book: Book) -> str | None:
 
 
 def compose(chapter: Chapter, quote: Quote, prompt: bool, rng: random.Random) -> list[Reply]:
-    """The post: the quote, its source and chapter, and maybe a discussion prompt."""
+    """The post: the quote, then its source and chapter, then maybe a discussion prompt
+    (the attribution is in the text, so every platform shows it before the prompt)."""
     fields: tuple[Field, ...] = ()
     if prompt and chapter.discussion:
         fields = (Field("For discussion", rng.choice(chapter.discussion)),)
     return [
         Reply(
             title="Quote of the day",
-            text=f"“{quote.text}”",
+            text=f"“{quote.text}”\n— {quote.source} (chapter {chapter.number}: {chapter.title})",
             fields=fields,
-            footer=f"— {quote.source} (chapter {chapter.number}: {chapter.title})",
             tags=frozenset({"daily-quote"}),
         )
     ]

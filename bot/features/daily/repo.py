@@ -227,13 +227,14 @@ class DailyRepo:
         return [(r[0], r[1]) for r in await self.db.fetch(text, [*ids, *dates])]
 
     async def take_quote(
-        self, row: DailyRow, book_id: str, quote_id: str, seen: frozenset[str]
+        self, row: DailyRow, book_id: str, quote_id: str, seen: frozenset[str], now: int
     ) -> bool:
-        """Move a place's cycle on by one quote (for `daily now`); False if the row changed."""
+        """Move a place's cycle on by one quote (for `daily now`, which is then the last
+        post); False if the row changed."""
         count = await self.db.execute(
             "UPDATE daily_schedules SET seen = ?, book_id = ?, last_quote_id = ?,"
-            " version = version + 1 WHERE id = ? AND version = ?",
-            (_seen(seen), book_id, quote_id, row.id, row.version),
+            " last_post_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (_seen(seen), book_id, quote_id, now, row.id, row.version),
         )
         return count == 1
 

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
@@ -134,9 +135,27 @@ def find_timezone(raw: str) -> str | None:
     return _zone_names().get(raw.strip().lower())
 
 
+@cache
+def current_city_zones() -> frozenset[str]:
+    """The city zones of the system's zone.tab (one per country and region, no deprecated
+    aliases like US/Eastern or Europe/Kiev); empty when the system has no zone.tab."""
+    for root in TZPATH:
+        tab = Path(root) / "zone.tab"
+        if tab.is_file():
+            rows = (line.split("\t") for line in tab.read_text(encoding="utf-8").splitlines())
+            return frozenset(r[2] for r in rows if len(r) > 2 and not r[0].startswith("#"))
+    return frozenset()
+
+
 def closest_timezones(raw: str, limit: int = 3) -> list[str]:
-    """The valid names closest to a wrong one, best first."""
-    names = {k: v for k, v in _zone_names().items() if "/" in k and not k.startswith("etc/")}
+    """The valid city names closest to a wrong one, best first (current names only, when
+    the system says which they are)."""
+    current = current_city_zones()
+    names = {
+        k: v
+        for k, v in _zone_names().items()
+        if "/" in k and not k.startswith("etc/") and (not current or v in current)
+    }
     query = raw.strip().lower().replace(" ", "_")
     found = process.extract(query, list(names), scorer=fuzz.WRatio, limit=limit)
     return [names[match[0]] for match in found]

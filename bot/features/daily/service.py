@@ -254,7 +254,7 @@ class DailyService:
             if picked is None:
                 raise UserError(f"There are no quotes to post ({scope.describe()}).")
             quote_id, seen = picked
-            if await repo.take_quote(row, book.meta.id, quote_id, seen):
+            if await repo.take_quote(row, book.meta.id, quote_id, seen, epoch(self.clock.now())):
                 chapter, quote = pool.by_id[quote_id]
                 return self.compose(chapter, quote, row.settings.prompt)
         raise UserError("The quote cycle is busy; try again.")

@@ -6,9 +6,9 @@ from datetime import date
 
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, Commands
+from bot.core.periods import PERIOD_HELP, parse_period
 from bot.core.replies import Reply
 from bot.features.participation.service import StatsService
-from bot.features.participation.stats import PERIOD_HELP, parse_period
 
 commands: Commands[StatsService] = Commands()
 
@@ -18,6 +18,7 @@ def as_period(raw: str) -> str:
     return raw.lower()
 
 
+# What each period means is said once, in `help` (the participation feature's note).
 PERIOD = Arg("period", PERIOD_HELP, convert=as_period, metavar="period")
 
 
@@ -34,7 +35,6 @@ async def stats(service: StatsService, ctx: CommandContext, args: Args) -> Reply
     "stats group",
     "The group's participation over a period (the last 30 days by default)",
     PERIOD,
-    details=f"period: {PERIOD_HELP}.",
 )
 async def stats_group(service: StatsService, ctx: CommandContext, args: Args) -> Reply:
     return await service.group_stats(ctx, args.text("period"))
@@ -45,7 +45,6 @@ async def stats_group(service: StatsService, ctx: CommandContext, args: Args) ->
     "The daily participation rows as a CSV file (all time by default)",
     PERIOD,
     moderator=True,
-    details=f"period: {PERIOD_HELP}.",
 )
 async def export_participation(service: StatsService, ctx: CommandContext, args: Args) -> Reply:
     return await service.export(ctx, args.text("period"))

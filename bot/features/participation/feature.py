@@ -21,8 +21,10 @@ from bot.core.clock import Clock
 from bot.core.commands import Command
 from bot.core.feature import BaseFeature
 from bot.core.member_data import MemberData
+from bot.core.periods import PERIODS_NOTE
 from bot.core.refs import GroupRef, MemberRef
 from bot.core.supervisor import Supervisor
+from bot.core.wording import plural
 from bot.features.participation.commands import commands
 from bot.features.participation.recorder import OptOuts, Recorder, no_book, parse_channels
 from bot.features.participation.repo import ParticipationRepo
@@ -57,8 +59,8 @@ class ParticipationData:
         lines = [f"Display name kept: {name}." if name else "No display name is kept."]
         if kept.daily_rows:
             lines.append(
-                f"{kept.daily_rows} daily row(s) from {kept.first_day} to {kept.last_day} in "
-                f"{kept.groups} group(s): per day, channel and chapter, counts of your "
+                f"{plural(kept.daily_rows, 'daily row')} from {kept.first_day} to "
+                f"{kept.last_day} in {plural(kept.groups, 'group')}: per day, channel and chapter, counts of your "
                 "messages, thread replies, reactions, quiz answers and commands."
             )
         else:
@@ -129,7 +131,8 @@ class ParticipationFeature(BaseFeature):
     def help_notes(self) -> Sequence[str]:
         return [
             "Participation: only counts of messages, reactions, quiz answers and commands are "
-            "kept, never what you write; privacy show lists them, privacy optout stops them."
+            "kept, never what you write; privacy show lists them, privacy optout stops them.",
+            PERIODS_NOTE.format(tz=self.tz.key),
         ]
 
     def sinks(self) -> Sequence[ActivitySink]:

@@ -19,21 +19,14 @@ from bot.content.library import ContentStore
 from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
+from bot.core.periods import Period, parse_period, week_start
 from bot.core.refs import GroupRef, MemberRef, Place
 from bot.core.replies import Attachment, Field, Reply
+from bot.core.wording import chapters_checked_in, plural
 from bot.features.participation.charts import ChartSpec, render_png
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import COUNTERS, DailyRow, Participant, ParticipationRepo
-from bot.features.participation.stats import (
-    Period,
-    local_day,
-    parse_period,
-    per_day,
-    ranking,
-    streaks,
-    totals,
-    week_start,
-)
+from bot.features.participation.stats import local_day, per_day, ranking, streaks, totals
 
 CHART_DAYS = 30
 CSV_COLUMNS = (
@@ -156,10 +149,12 @@ class StatsService:
                 )
             return Participant(caller.user_id, caller.display_name)
         members = await self.members(place)
-        # The text as given first (Matrix ids and some names start with @), then without @.
+        # The text as given first (Matrix ids and some names start with @), then without @,
+        # then without the platform `privacy show` prints before the id ("console:bob").
         given = asked.strip().lower()
+        bare = given.removeprefix(place.platform.lower() + ":")
         found: list[Participant] = []
-        for wanted in dict.fromkeys((given, given.removeprefix("@"))):
+        for wanted in dict.fromkeys((given, given.removeprefix("@"), bare)):
             found = [m for m in members if m.user_id.lower() == wanted]
             found = found or [m for m in members if m.display_name.lower() == wanted]
             if found:
@@ -210,13 +205,9 @@ class StatsService:
             Field("Overall", overall.describe()),
             Field(
                 "Streak",
-                f"{current} active day{'s' if current != 1 else ''} in a row (longest {longest})",
+                f"{plural(current, 'active day')} in a row (longest {longest})",
             ),
-            Field(
-                "Chapters checked in",
-                (", ".join(str(n) for n in read) if read else "none yet")
-                + f" (of {len(chapters)})",
-            ),
+            Field("Chapters checked in", chapters_checked_in(read, len(chapters))),
             Field("Quiz accuracy", overall.accuracy()),
         )
         return Reply(
@@ -246,8 +237,7 @@ class StatsService:
             Field("Active members", str(len(active))),
             Field(
                 "Messages per day",
-                f"{overall.posts / n_days:.1f} ({overall.posts} in {n_days} day"
-                f"{'s' if n_days != 1 else ''})",
+                f"{overall.posts / n_days:.1f} ({overall.posts} in {plural(n_days, 'day')})",
             ),
             Field(
                 "Check-ins per chapter",
@@ -260,8 +250,19 @@ class StatsService:
             top = ranking(rows)
             fields.append(
                 Field(
-                    "Top participants",
-                    "\n".join(f"{i}. {n} ({k})" for i, (n, k) in enumerate(top, 1)) or "nobody yet",
+                    "Top participants (messages, replies and reactions)",
+                    "\n".join(
+                        f"{i}. {name}: {t.ranked} ({t.ranked_parts()})"
+                        for i, (name, t) in enumerate(top, 1)
+                    )
+                    or "nobody yet",
+                )
+            )
+            users = len({r.user_id for r in rows if r.commands})
+            fields.append(
+                Field(
+                    "Commands to the bot (not ranked)",
+                    f"{plural(overall.commands, 'command')} by {plural(users, 'member')}",
                 )
             )
         png = await render_png(
@@ -296,7 +297,7 @@ class StatsService:
         first, last = period.first.isoformat(), period.last.isoformat()
         rows = await self.repo.daily(place.group, first, last)
         return Reply(
-            text=f"{len(rows)} daily row(s), {period.label}.",
+            text=f"{plural(len(rows), 'daily row')}, {period.label}.",
             file=Attachment(f"participation-{first}-to-{last}.csv", to_csv(rows), "text/csv"),
             private=True,
         )
@@ -321,4 +322,5 @@ def to_csv(rows: list[DailyRow]) -> bytes:
                 *(getattr(r, c) for c in COUNTERS),
             )
         )
-    return out.getvalue().encode("utf-8")
+    # A byte-order mark first: spreadsheets then read the file as UTF-8 (Cyrillic names).
+    return out.getvalue().encode("utf-8-sig")

@@ -6,17 +6,15 @@ Moscow belongs to that Moscow day whatever the UTC date. A week starts on Monday
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.periods import Period
+from bot.core.wording import plural
 from bot.features.participation.repo import DailyRow
-
-MAX_DAYS = 3660
-PERIOD_HELP = "week (since Monday), month (since the 1st), all, today, or a number of days like 30d"
 
 
 def local_day(at: datetime, tz: ZoneInfo) -> date:
@@ -45,47 +43,6 @@ class DayCache:
         self._end = day_start(local + timedelta(days=1), self.tz)
         self._day = local.isoformat()
         return self._day
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date
-    label: str
-
-    @property
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
-
-
-def week_start(today: date) -> date:
-    return today - timedelta(days=today.weekday())
-
-
-def parse_period(
-    text: str | None, today: date, first_recorded: date | None, default: str
-) -> Period:
-    """A period ending today. Raises ValueError with the accepted forms on a bad one."""
-    word = (text or default).strip().lower()
-    if word == "week":
-        start = week_start(today)
-        return Period(start, today, f"this week (since {start:%a %d %b})")
-    if word == "month":
-        start = today.replace(day=1)
-        return Period(start, today, f"this month (since {start:%d %b})")
-    if word == "today":
-        return Period(today, today, "today")
-    if word == "all":
-        start = min(first_recorded or today, today)
-        return Period(start, today, f"all time (since {start.isoformat()})")
-    match = re.fullmatch(r"(\d{1,4})d", word)
-    if match:
-        n = int(match.group(1))
-        if not 1 <= n <= MAX_DAYS:
-            raise ValueError(f"a number of days from 1 to {MAX_DAYS}")
-        start = today - timedelta(days=n - 1)
-        return Period(start, today, f"the last {n} day{'s' if n != 1 else ''}")
-    raise ValueError(f"expected {PERIOD_HELP}")
 
 
 def streaks(active: Iterable[date], today: date) -> tuple[int, int]:
@@ -144,12 +101,34 @@ class Totals:
         pct = round(100 * self.quiz_correct / self.quiz_answers)
         return f"{self.quiz_correct}/{self.quiz_answers} correct ({pct}%)"
 
+    @property
+    def ranked(self) -> int:
+        """What rankings count: messages, thread replies and reactions (not commands)."""
+        return self.messages + self.thread_replies + self.reactions
+
     def describe(self) -> str:
-        return (
-            f"{self.messages} messages, {self.thread_replies} thread replies, "
-            f"{self.reactions} reactions, {self.quiz_answers} quiz answers, "
-            f"{self.commands} commands"
+        return ", ".join(
+            (
+                plural(self.messages, "message"),
+                plural(self.thread_replies, "thread reply", "thread replies"),
+                plural(self.reactions, "reaction"),
+                plural(self.quiz_answers, "quiz answer"),
+                plural(self.commands, "command"),
+            )
         )
+
+    def ranked_parts(self) -> str:
+        """ "3 messages, 1 reply" : the non-zero parts of `ranked`."""
+        parts = [
+            plural(n, one, many)
+            for n, one, many in (
+                (self.messages, "message", None),
+                (self.thread_replies, "reply", "replies"),
+                (self.reactions, "reaction", None),
+            )
+            if n
+        ]
+        return ", ".join(parts)
 
 
 def totals(rows: Iterable[DailyRow]) -> Totals:
@@ -178,12 +157,13 @@ def activity_per_day(rows: Iterable[DailyRow], period: Period) -> list[int]:
     return [counts[d.isoformat()] for d in period.days]
 
 
-def ranking(rows: Iterable[DailyRow], limit: int = 5) -> list[tuple[str, int]]:
-    """Top members by all their activity: (display name, count), ties by name."""
-    score: dict[str, int] = defaultdict(int)
+def ranking(rows: Iterable[DailyRow], limit: int = 5) -> list[tuple[str, Totals]]:
+    """Top members by messages, thread replies and reactions (commands and quiz answers do
+    not rank): (display name, their totals), ties by name."""
+    per: dict[str, Totals] = defaultdict(Totals)
     names: dict[str, str] = {}
     for row in rows:
-        score[row.user_id] += row.total
+        per[row.user_id].add(row)
         names[row.user_id] = row.display_name
-    ordered = sorted(score.items(), key=lambda kv: (-kv[1], names[kv[0]].lower()))
-    return [(names[uid], n) for uid, n in ordered[:limit] if n > 0]
+    ordered = sorted(per.items(), key=lambda kv: (-kv[1].ranked, names[kv[0]].lower()))
+    return [(names[uid], t) for uid, t in ordered[:limit] if t.ranked > 0]

@@ -8,6 +8,7 @@ from datetime import date
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, Args, Commands, UserError, as_int
 from bot.core.replies import Field, Reply
+from bot.core.wording import chapters_checked_in
 from bot.features.plan.service import PlanService, chapter_title, due_text
 
 commands: Commands[PlanService] = Commands()
@@ -145,10 +146,9 @@ async def progress(plan: PlanService, ctx: CommandContext, args: Args) -> Reply:
                 f"({len(behind)} chapter{'s' if len(behind) != 1 else ''} to the plan's)."
             )
         lines.append(f"{done} of {members} members have checked in chapter {chapter}.")
-    read_text = ", ".join(str(n) for n in read) if read else "none yet"
     return Reply(
         title=f"Reading progress of {ctx.caller.display_name}",
         text="\n".join(lines),
-        fields=(Field("Chapters checked in", f"{read_text} (of {len(book.chapters)})"),),
+        fields=(Field("Chapters checked in", chapters_checked_in(read, len(book.chapters))),),
         footer=f"{ctx.prefix}read <chapter> to check in",
     )
