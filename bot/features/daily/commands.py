@@ -11,7 +11,7 @@ from bot.core.replies import Field, Reply
 from bot.core.timeofday import format_time, parse_time
 from bot.features.daily.model import ChapterScope, ScopeKind
 from bot.features.daily.service import DailyService, from_epoch
-from bot.features.daily.zones import ZoneChoice, resolve_timezone
+from bot.features.daily.zones import ZoneChoice, looks_like_timezone, resolve_timezone
 
 commands: Commands[DailyService] = Commands()
 
@@ -27,12 +27,6 @@ def check_timezone_name(raw: str, year: int) -> ZoneChoice:
         return resolve_timezone(raw, year)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-
-
-def looks_like_timezone(raw: str) -> bool:
-    """Whether a word given by position is meant as a timezone: Area/City, or a name the
-    zone database knows (UTC)."""
-    return "/" in raw or find_timezone(raw) is not None
 
 
 def when(at: datetime, zone: str) -> str:

@@ -87,6 +87,18 @@ UTC_NAMES = frozenset(
 _OFFSET = re.compile(r"(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
 
 
+def looks_like_timezone(raw: str) -> bool:
+    """Whether a word given by position is meant as a timezone: Area/City, a name the zone
+    database knows (UTC), a common abbreviation (BST) or an offset (UTC+3)."""
+    word = raw.strip().lower()
+    return (
+        "/" in word
+        or word in ABBREVIATIONS
+        or _OFFSET.fullmatch(word) is not None
+        or find_timezone(raw) is not None
+    )
+
+
 @dataclass(frozen=True)
 class ZoneChoice:
     """The IANA name to keep, and what the moderator should know about it."""
