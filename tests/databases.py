@@ -8,26 +8,22 @@ A test names its database as it always did, by a file in its tmp_path
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
 
 import asyncpg
 
 from bot.storage.postgres import to_dollar
-from tests.pg.server import PostgresServer
+from tests.pg.server import PostgresServer, in_thread
 
 MODE = os.environ.get("KRUZHOK_TEST_DATABASE", "sqlite")
 POSTGRES = MODE == "postgresql"
 
-T = TypeVar("T")
 _server: PostgresServer | None = None
 _created: set[str] = set()
 _lock = threading.Lock()
@@ -43,26 +39,6 @@ def server() -> PostgresServer:
             atexit.register(started.stop)
             _server = started
         return _server
-
-
-def in_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine to its end on a loop of its own (callable from sync code that may
-    itself be running inside an event loop)."""
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(asyncio.run(work()))
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def database_for(file: Path | str) -> str:

@@ -39,6 +39,21 @@ class IntegrityError(Exception):
     """A statement broke a unique key or another constraint (the caller lost a race)."""
 
 
+class RowShortcuts:
+    """`fetchrow` and `fetchval`, derived from a backend's `fetch` (written once here)."""
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchrow(sql, params)
+        return row[0] if row is not None else None
+
+
 class Database(Protocol):
     """What features and the composition root see of a database."""
 

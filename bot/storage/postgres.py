@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from bot.storage.db import DatabaseError, IntegrityError, Params, Row
+from bot.storage.db import DatabaseError, IntegrityError, Params, Row, RowShortcuts
 from bot.storage.migrate import migrate
 
 # Between the pool's connections a statement text is prepared once per connection.
@@ -63,7 +63,7 @@ def safe_url(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
-class PostgresDatabase:
+class PostgresDatabase(RowShortcuts):
     dialect = "postgresql"
     for_update = " FOR UPDATE"
     for_share = " FOR SHARE"
@@ -120,14 +120,6 @@ class PostgresDatabase:
                 return list(await conn.fetch(to_dollar(sql), *params))
             except asyncpg.IntegrityConstraintViolationError as exc:
                 raise IntegrityError(str(exc)) from exc
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchrow(sql, params)
-        return row[0] if row is not None else None
 
     async def copy_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         """The fast path for many rows (db copy): PostgreSQL's COPY."""

@@ -15,15 +15,14 @@ from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-from bot.storage.db import DatabaseError, IntegrityError, Params, Row
+from bot.storage.db import DatabaseError, IntegrityError, Params, Row, RowShortcuts
 from bot.storage.migrate import migrate
 
 
-class SqliteDatabase:
+class SqliteDatabase(RowShortcuts):
     dialect = "sqlite"
     for_update = ""
     for_share = ""
@@ -115,14 +114,6 @@ class SqliteDatabase:
             return await _fetchall(reader, sql, params)
         async with self._writing() as conn:
             return await _fetchall(conn, sql, params)
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchrow(sql, params)
-        return row[0] if row is not None else None
 
     async def close(self) -> None:
         if self._own_reader:

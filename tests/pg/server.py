@@ -19,7 +19,9 @@ import socket
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -65,6 +67,29 @@ def _runner() -> tuple[list[str], str | None]:
             continue
         return ["runuser", "-u", name, "--"], name
     raise RuntimeError("running as root and no unprivileged user to run PostgreSQL as")
+
+
+T = TypeVar("T")
+
+
+def in_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to its end on a loop of its own (callable from sync code that may
+    itself be running inside an event loop)."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(work()))
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 class PostgresServer:
@@ -125,17 +150,5 @@ class PostgresServer:
             finally:
                 await conn.close()
 
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(create())
-            except BaseException as exc:
-                failure.append(exc)
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join()
-        if failure:
-            raise failure[0]
+        in_thread(create)
         return self.url(name)
