@@ -42,13 +42,6 @@ log = logging.getLogger(__name__)
 # The platforms adapters serve (the names config uses in "platform:user" moderator ids).
 PLATFORMS = ("console", "discord", "matrix")
 # What a group's name alone runs (`/quiz` is `/quiz status`): the harmless look.
-GROUP_DEFAULTS = {
-    "quiz": "quiz status",
-    "daily": "daily status",
-    "plan": "plan show",
-    "privacy": "privacy show",
-}
-
 F = TypeVar("F")
 
 
@@ -208,8 +201,6 @@ async def build_app(
         ),
     ):
         app.register(feature)
-    for group, name in GROUP_DEFAULTS.items():
-        engine.table.set_default(group, name)
     reading = app.feature("reading", ReadingFeature)
     engine.suggesters.update(
         book=app.feature("books", BooksFeature).suggest,

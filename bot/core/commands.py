@@ -115,6 +115,8 @@ class Command:
     group: str | None = None
     # Longer help shown by `help <command>`.
     details: str = ""
+    # The command its group's name alone runs (`/quiz` is `/quiz status`).
+    group_default: bool = False
 
     def usage(self, prefix: str = "/") -> str:
         parts = [f"{prefix}{self.name}", *(a.usage() for a in self.visible_args)]
@@ -222,6 +224,8 @@ class CommandTable:
         if command.name in self._commands:
             raise ValueError(f"command {command.name!r} is defined twice")
         self._commands[command.name] = command
+        if command.group_default:
+            self.set_default(command.name.split()[0], command.name)
 
     def extend(self, commands: Iterable[Command]) -> None:
         for command in commands:
@@ -478,6 +482,7 @@ class _Declared(Generic[S]):
     args: tuple[Arg, ...]
     moderator: bool
     details: str
+    group_default: bool
 
 
 class Commands(Generic[S]):
@@ -504,10 +509,13 @@ class Commands(Generic[S]):
         *args: Arg,
         moderator: bool = False,
         details: str = "",
+        group_default: bool = False,
     ) -> Callable[[ServiceHandler[S]], ServiceHandler[S]]:
         def register(handler: ServiceHandler[S]) -> ServiceHandler[S]:
             self._declared.append(
-                _Declared(name, description, handler, tuple(args), moderator, details)
+                _Declared(
+                    name, description, handler, tuple(args), moderator, details, group_default
+                )
             )
             return handler
 
@@ -522,6 +530,7 @@ class Commands(Generic[S]):
                 args=d.args,
                 moderator=d.moderator,
                 details=d.details,
+                group_default=d.group_default,
             )
             for d in self._declared
         ]

@@ -114,7 +114,9 @@ async def daily_off(daily: DailyService, ctx: CommandContext, args: Args) -> Rep
     return Reply(text="Daily quotes were not on here; nothing changed.")
 
 
-@commands.command("daily status", "When the next daily quote comes, and how the last one went")
+@commands.command(
+    "daily status", "When the next daily quote comes, and how the last one went", group_default=True
+)
 async def daily_status(daily: DailyService, ctx: CommandContext, args: Args) -> Reply:
     status = await daily.status(ctx.place)
     row = status.row

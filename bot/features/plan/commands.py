@@ -59,7 +59,9 @@ async def plan_clear(plan: PlanService, ctx: CommandContext, args: Args) -> Repl
     return Reply(text="The reading plan is cleared.")
 
 
-@commands.command("plan show", "The chapter the group reads now and its due date")
+@commands.command(
+    "plan show", "The chapter the group reads now and its due date", group_default=True
+)
 async def plan_show(plan: PlanService, ctx: CommandContext, args: Args) -> Reply:
     book = await plan.book(ctx.place)
     current = await plan.plan(ctx.place, book)

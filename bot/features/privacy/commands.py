@@ -63,7 +63,7 @@ async def privacy_delete(privacy: PrivacyService, ctx: CommandContext, args: Arg
     )
 
 
-@commands.command("privacy show", "What is kept about you")
+@commands.command("privacy show", "What is kept about you", group_default=True)
 async def privacy_show(privacy: PrivacyService, ctx: CommandContext, args: Args) -> Reply:
     member = ctx.place.member(ctx.caller)
     lines = [f"Your id: {member.platform}:{member.user_id}"]

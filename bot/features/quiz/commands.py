@@ -125,7 +125,7 @@ async def quiz_stop(quiz: QuizService, ctx: CommandContext, args: Args) -> list[
     return await quiz.stop(ctx)
 
 
-@commands.command("quiz status", "Where the quiz in this channel stands")
+@commands.command("quiz status", "Where the quiz in this channel stands", group_default=True)
 async def quiz_status(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
     return await quiz.status(ctx)
 
