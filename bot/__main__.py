@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
+from bot.packtools import cli as pack_tools
 from bot.storage.migrate import MigrationError
 from bot.yamlfiles.document import ProblemsError
 
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
     )
 
+    pack_tools.add_parsers(sub)
+
     db_cmd = sub.add_parser("db", help="database tools")
     db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
     copy = db_sub.add_parser(
@@ -82,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args.path, args.config)
         if args.command == "import-trivia":
             return cmd_import_trivia(args)
+        if args.command in pack_tools.COMMANDS:
+            return pack_tools.run(args)
         config, doc = read_config(args.config)
         interactive = args.command == "run" and sys.stdin.isatty() and sys.stdout.isatty()
         log_file = setup_logging(config, interactive)
