@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "path", nargs="?", type=Path, help="content folder (default: the config's, or content/)"
     )
     validate.add_argument("--config", type=Path, help="YAML config file to check too")
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings as problems (exit 2)"
+    )
 
     discord_cmd = sub.add_parser("discord", help="Discord tools")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             return cmd_db_copy(args.source, args.destination)
         if args.command == "validate":
-            return cmd_validate(args.path, args.config)
+            return cmd_validate(args.path, args.config, args.strict)
         if args.command == "import-trivia":
             return cmd_import_trivia(args)
         if args.command in pack_tools.COMMANDS:
@@ -143,8 +146,11 @@ def setup_logging(config: Config, interactive: bool) -> Path | None:
     return path
 
 
-def cmd_validate(path: Path | None, config_path: Path | None) -> int:
+def cmd_validate(path: Path | None, config_path: Path | None, strict: bool = False) -> int:
     from bot.content.library import load_checked
+    from bot.content.packs import read_pack
+    from bot.content.validate import pack_warnings
+    from bot.features.quiz.answers import normalise
 
     problems = []
     config, doc, config_ok = Config(), None, True
@@ -163,6 +169,13 @@ def cmd_validate(path: Path | None, config_path: Path | None) -> int:
         if config_ok:
             file = str(config_path) if config_path is not None else CONFIG_LABEL
             problems.extend(content_problems(config, library, file, doc))
+        warnings = pack_warnings(read_pack(root), normalise)
+        if strict:  # --strict: each warning is a problem
+            problems.extend(warnings)
+        elif warnings:
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            print(f"{len(warnings)} warning(s); --strict counts them as problems.", file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

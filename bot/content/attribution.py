@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.content.passages import normalise
+from bot.content.passages import Normalised, normalise
 
 # The longest line taken for a work's name, in words, and the most paragraphs a block runs
 # back from its attribution line to its lead-in.
@@ -166,9 +166,10 @@ def same_work(one: str, other: str) -> bool:
     return bool(a and b) and (a <= b or b <= a)
 
 
-def occurrences(source: str, passage: str) -> int:
+def occurrences(source: str | Normalised, passage: str) -> int:
     """How often `passage` appears in `source` as whole words, both normalised."""
-    hay, wanted = normalise(source).text, normalise(passage).text
+    hay = (source if isinstance(source, Normalised) else normalise(source)).text
+    wanted = normalise(passage).text
     if not wanted:
         return 0
     count, at = 0, hay.find(wanted)

@@ -62,6 +62,12 @@ def _heading(line: str, pattern: re.Pattern[str] | None) -> tuple[int | None, st
     return found, title
 
 
+def _is_title(line: str) -> bool:
+    """A title on the line right under a heading: short, not a sentence."""
+    text = line.strip()
+    return bool(text) and len(text) <= _MAX_HEADING and not text.endswith((".", ",", ";", ":"))
+
+
 def find_chapters(text: str, pattern: re.Pattern[str] | None = None) -> tuple[list[Found], int]:
     """The chapters in the text and how many lines came before the first heading."""
     lines = text.splitlines()
@@ -74,17 +80,10 @@ def find_chapters(text: str, pattern: re.Pattern[str] | None = None) -> tuple[li
     found: list[Found] = []
     for n, (i, num, title) in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
-        body = "\n".join(lines[i + 1 : end]).strip("\n")
-        if not title:  # a title on the line right after the heading ("CHAPTER III\nThe Turn")
-            rest = body.split("\n\n", 1)
-            first = rest[0].strip()
-            if (
-                first
-                and "\n" not in first
-                and len(first) <= _MAX_HEADING
-                and not first.endswith(".")
-            ):
-                title, body = first, rest[1].strip("\n") if len(rest) > 1 else ""
+        first = i + 1
+        if not title and first < end and _is_title(lines[first]):
+            title, first = lines[first].strip(), first + 1  # "CHAPTER III" / "The Turn"
+        body = "\n".join(lines[first:end]).strip("\n")
         chapter_number = num if num is not None else (found[-1].number + 1 if found else 1)
         found.append(
             Found(
