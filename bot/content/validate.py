@@ -379,7 +379,11 @@ def _choice_items(doc: Document | None) -> Iterator[tuple[int, dict[str, Any], l
     for i, item in _entries(doc, "quiz"):
         choices = item.get("choices")
         kind = item.get("kind")
-        if kind == "choice" and isinstance(choices, list) and all(isinstance(c, str) for c in choices):
+        if (
+            kind == "choice"
+            and isinstance(choices, list)
+            and all(isinstance(c, str) for c in choices)
+        ):
             yield i, item, choices
 
 
