@@ -49,7 +49,7 @@ def test_the_matrix_preview_is_the_html_body(capsys: pytest.CaptureFixture[str])
     shown = run(capsys, "pack", "preview", SHIPPED_CHAPTER, "--as", "matrix")
     assert shown.code == 0, shown.err
     assert shown.out.startswith("<strong>Chapter 15: The United Opposition, 1926-27</strong><br>")
-    assert "<em>— Leon Trotsky, My Life (chapter 15)</em>" in shown.out
+    assert "<em>— Leon Trotsky, My Life; quoted in this book (chapter 15)</em>" in shown.out
     assert "Stalin&#x27;s" in shown.out  # text is escaped
 
 

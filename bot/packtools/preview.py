@@ -33,7 +33,10 @@ def chapter_replies(chapter: Chapter, prefix: str = "/") -> list[Reply]:
         )
     ]
     replies += [
-        Reply(text=f"“{q.text}”", footer=f"— {q.source} (chapter {chapter.number})")
+        Reply(
+            text=f"“{q.text}”",
+            footer=f"— {q.source}; quoted in this book (chapter {chapter.number})",
+        )
         for q in chapter.quotes
     ]
     if chapter.quiz:
