@@ -29,15 +29,15 @@ def test_a_new_pack_validates_and_previews(
     assert made.code == 0, made.err
     assert "book.yaml" in made.out and "python -m bot validate" in made.out
     book = (folder / "book.yaml").read_text(encoding="utf-8")
-    chapter = (folder / "chapters" / "1.yaml").read_text(encoding="utf-8")
+    chapter = (folder / "chapters" / "example.yaml").read_text(encoding="utf-8")
     assert book.startswith("# yaml-language-server: $schema=schema/book.schema.json\n")
     assert chapter.startswith("# yaml-language-server: $schema=../schema/chapter.schema.json\n")
     assert (folder / "schema" / "chapter.schema.json").is_file()
     checked = run(capsys, "validate", "--strict", folder)
     assert checked.code == 0, checked.err
     assert "my-book: 1 chapter(s), 1 quotes, 2 quiz items: OK" in checked.out
-    shown = run(capsys, "pack", "preview", folder / "chapters" / "1.yaml")
-    assert shown.code == 0 and "Chapter 1: An example chapter" in shown.out
+    shown = run(capsys, "pack", "preview", folder / "chapters" / "example.yaml")
+    assert shown.code == 0 and "Chapter 0: An example chapter" in shown.out
 
 
 def test_a_folder_that_is_not_empty_is_refused(

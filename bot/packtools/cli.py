@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace) -> str:
         return (
             f"wrote {len(files)} files:\n{listed}"
             f"next: python -m bot validate {args.folder}\n"
-            f"      python -m bot pack preview {args.folder / 'chapters' / '1.yaml'}\n"
+            f"      python -m bot pack preview {args.folder / 'chapters' / 'example.yaml'}\n"
         )
     if tool == "split":
         from bot.packtools.split import split_book

@@ -1,9 +1,9 @@
 """`pack new`: a book folder that validates, with one commented example chapter.
 
-DIR/book.yaml                 the book's metadata
-DIR/chapters/1.yaml           an example chapter: every field, with comments
-DIR/texts/1.txt               the example chapter's source text
-DIR/schema/*.schema.json      the JSON Schemas the YAML files name on their first line
+    DIR/book.yaml                 the book's metadata
+    DIR/chapters/example.yaml     an example chapter (number 0): every field, with comments
+    DIR/texts/example.txt         the example chapter's source text
+    DIR/schema/*.schema.json      the JSON Schemas the YAML files name on their first line
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ Notes of a Reading Circle
 """
 
 EXAMPLE_CHAPTER = """\
-# An example chapter: replace it with your own (or split a whole book with `pack split`).
+# An example chapter: delete it (and texts/example.txt) once your own chapters validate.
 # Every quote and quiz citation is checked word for word against source_text.
-number: 1
+number: 0  # the example is chapter 0, so your own chapters can start at 1
 title: "An example chapter"
-source_text: texts/1.txt  # the chapter's text, inside this book folder
+source_text: texts/example.txt  # the chapter's text, inside this book folder
 
 summary: >-
   A reading circle meets, reads its first chapter aloud and argues about it.
@@ -118,10 +118,10 @@ def new_pack(
             ]
         ) from None
     files = {folder / "book.yaml": book_yaml(meta)}
-    files[folder / "chapters" / "1.yaml"] = (
+    files[folder / "chapters" / "example.yaml"] = (
         editor_line("../schema/chapter.schema.json") + EXAMPLE_CHAPTER
     )
-    files[folder / "texts" / "1.txt"] = EXAMPLE_TEXT
+    files[folder / "texts" / "example.txt"] = EXAMPLE_TEXT
     for name, text in schema_texts().items():
         files[folder / "schema" / name] = text
     write_new(files)
