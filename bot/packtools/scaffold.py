@@ -1,9 +1,9 @@
 """`pack new`: a book folder that validates, with one commented example chapter.
 
-    DIR/book.yaml                 the book's metadata
-    DIR/chapters/example.yaml     an example chapter (number 0): every field, with comments
-    DIR/texts/example.txt         the example chapter's source text
-    DIR/schema/*.schema.json      the JSON Schemas the YAML files name on their first line
+DIR/book.yaml                 the book's metadata
+DIR/chapters/example.yaml     an example chapter (number 0): every field, with comments
+DIR/texts/example.txt         the example chapter's source text
+DIR/schema/*.schema.json      the JSON Schemas the YAML files name on their first line
 """
 
 from __future__ import annotations
