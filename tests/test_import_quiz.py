@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.packs import load_chapter
-from tests.pack_cli import copy_shipped, run, snapshot
+from tests.pack_cli import Ran, copy_shipped, run, snapshot
 
 GOOD = """\
 question,kind,answer,choices,accept,explanation,citation
@@ -18,23 +18,34 @@ The Left Opposition supported the policy on China.,truefalse,false,,,It fought t
 """
 
 
+def import_quiz(
+    capsys: pytest.CaptureFixture[str],
+    sheet: Path,
+    folder: Path,
+    chapter: str = "15",
+    book: str = "united-opposition",
+) -> Ran:
+    """`import-quiz` of the sheet into the scratch copy of the shipped book in `folder`."""
+    return run(
+        capsys,
+        "import-quiz",
+        sheet,
+        "--book",
+        book,
+        "--chapter",
+        chapter,
+        "--content",
+        folder.parent,
+    )
+
+
 def test_rows_become_quiz_items_of_the_chapter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = copy_shipped(tmp_path)
     sheet = tmp_path / "quiz.csv"
     sheet.write_text(GOOD, encoding="utf-8")
-    done = run(
-        capsys,
-        "import-quiz",
-        sheet,
-        "--book",
-        "united-opposition",
-        "--chapter",
-        "15",
-        "--content",
-        folder.parent,
-    )
+    done = import_quiz(capsys, sheet, folder, "15")
     assert done.code == 0, done.err
     assert "3 quiz item(s) added" in done.out
     items = {i.question: i for i in load_chapter(folder / "chapters" / "15.yaml").quiz}
@@ -43,17 +54,7 @@ def test_rows_become_quiz_items_of_the_chapter(
     who = items["Who led the Kuomintang?"]
     assert (who.kind, who.answer, who.accept) == ("text", "Chiang Kai-shek", ["Chiang"])
     assert items["The Left Opposition supported the policy on China."].answer is False
-    again = run(
-        capsys,
-        "import-quiz",
-        sheet,
-        "--book",
-        "united-opposition",
-        "--chapter",
-        "15",
-        "--content",
-        folder.parent,
-    )
+    again = import_quiz(capsys, sheet, folder, "15")
     assert again.code == 0 and "3 skipped" in again.out
 
 
@@ -83,17 +84,7 @@ def test_bad_sheets_write_nothing(
     before = snapshot(folder)
     path = tmp_path / "quiz.csv"
     path.write_bytes(sheet)
-    refused = run(
-        capsys,
-        "import-quiz",
-        path,
-        "--book",
-        "united-opposition",
-        "--chapter",
-        "15",
-        "--content",
-        folder.parent,
-    )
+    refused = import_quiz(capsys, path, folder, "15")
     assert refused.code == 2
     assert said in refused.err and "nothing was written" in refused.err
     assert snapshot(folder) == before
@@ -105,27 +96,7 @@ def test_an_unknown_chapter_or_book_is_refused(
     folder = copy_shipped(tmp_path)
     path = tmp_path / "quiz.csv"
     path.write_text(GOOD, encoding="utf-8")
-    chapter = run(
-        capsys,
-        "import-quiz",
-        path,
-        "--book",
-        "united-opposition",
-        "--chapter",
-        "3",
-        "--content",
-        folder.parent,
-    )
+    chapter = import_quiz(capsys, path, folder, "3")
     assert chapter.code == 2 and "there is no chapter 3 (chapters: 15)" in chapter.err
-    book = run(
-        capsys,
-        "import-quiz",
-        path,
-        "--book",
-        "other",
-        "--chapter",
-        "15",
-        "--content",
-        folder.parent,
-    )
+    book = import_quiz(capsys, path, folder, "15", book="other")
     assert book.code == 2 and "no book with id 'other'" in book.err

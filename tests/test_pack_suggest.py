@@ -13,7 +13,14 @@ import yaml
 
 from bot.content.attribution import inside, same_work
 from bot.content.packs import load_chapter
-from tests.pack_cli import SHIPPED_CHAPTER, SHIPPED_TEXT, copy_shipped, run
+from tests.pack_cli import (
+    SHIPPED_CHAPTER,
+    SHIPPED_TEXT,
+    copy_shipped,
+    edit_chapter,
+    replace_in_chapter,
+    run,
+)
 
 # The shipped text's narrator's own sentences, one from each paragraph around the quotes:
 # none of them may be proposed as (part of) a quote.
@@ -90,12 +97,14 @@ def test_the_drafts_and_terms_validate_pasted_into_a_scratch_copy(
     assert (
         "joined forces with Trotsky and the Opposition in _____ in a struggle" in year["question"]
     )
-    chapter = yaml.safe_load(chapter_file.read_text(encoding="utf-8"))
-    known = {t["term"].casefold() for t in chapter["glossary"]}
-    assert terms and not any(t["term"].casefold() in known for t in terms)
-    chapter["quiz"] += drafts
-    chapter["glossary"] += terms
-    chapter_file.write_text(yaml.safe_dump(chapter, allow_unicode=True), encoding="utf-8")
+
+    def paste(chapter: dict[str, Any]) -> None:
+        known = {t["term"].casefold() for t in chapter["glossary"]}
+        assert terms and not any(t["term"].casefold() in known for t in terms)
+        chapter["quiz"] += drafts
+        chapter["glossary"] += terms
+
+    edit_chapter(chapter_file, paste)
     checked = run(capsys, "validate", folder.parent)
     assert checked.code == 0, checked.err
     assert f"{14} quotes, {38 + len(drafts)} quiz items: OK" in checked.out
@@ -106,9 +115,8 @@ def test_the_suggested_quotes_validate_pasted_into_a_chapter_without_quotes(
 ) -> None:
     folder = copy_shipped(tmp_path)
     chapter_file = folder / "chapters" / "15.yaml"
-    chapter = yaml.safe_load(chapter_file.read_text(encoding="utf-8"))
-    chapter["quotes"] = suggested(capsys, chapter_file)["quotes"]
-    chapter_file.write_text(yaml.safe_dump(chapter, allow_unicode=True), encoding="utf-8")
+    quotes = suggested(capsys, chapter_file)["quotes"]
+    edit_chapter(chapter_file, lambda chapter: chapter.update(quotes=quotes))
     checked = run(capsys, "validate", "--strict", folder.parent)
     assert checked.code == 0, checked.err
 
@@ -117,9 +125,7 @@ def test_a_chapter_without_a_source_text_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = copy_shipped(tmp_path)
-    chapter_file = folder / "chapters" / "15.yaml"
-    text = chapter_file.read_text(encoding="utf-8")
-    chapter_file.write_text(text.replace("source_text: texts/", "# source_text: texts/"), "utf-8")
+    chapter_file = replace_in_chapter(folder, "source_text: texts/", "# source_text: texts/")
     refused = run(capsys, "pack", "suggest", chapter_file)
     assert refused.code == 2
     assert "the chapter has no source_text" in refused.err

@@ -7,16 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.pack_cli import copy_shipped, run
-
-
-def edit(folder: Path, change: Any) -> None:
-    path = folder / "chapters" / "15.yaml"
-    chapter = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(chapter)
-    path.write_text(yaml.safe_dump(chapter, allow_unicode=True, sort_keys=False), "utf-8")
+from tests.pack_cli import copy_shipped, edit_chapter, replace_in_chapter, run
 
 
 def item(chapter: dict[str, Any], item_id: str) -> dict[str, Any]:
@@ -55,7 +47,7 @@ def test_each_warning_says_what_is_wrong_and_strict_makes_it_a_problem(
         item(chapter, "canton-where")["citation"] = "Canton"
         item(chapter, "bloc-year")["citation"] = "in 1926"
 
-    edit(folder, spoil)
+    edit_chapter(folder / "chapters" / "15.yaml", spoil)
     warned = run(capsys, "validate", folder.parent)
     assert warned.code == 0, warned.err
     err = warned.err
@@ -79,21 +71,14 @@ def test_an_unquoted_colon_in_text_gets_its_own_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = copy_shipped(tmp_path)
-    path = folder / "chapters" / "15.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace(
-            'title: "The United Opposition, 1926-27"', "title: Chapter 15: The United Opposition"
-        ),
-        "utf-8",
-    )
+    title, broken = 'title: "The United Opposition, 1926-27"', "title: Chapter 15: The United"
+    replace_in_chapter(folder, title, broken)
     refused = run(capsys, "validate", folder.parent)
     assert refused.code == 2
     assert "15.yaml:6: YAML syntax error: YAML reads an unquoted `: `" in refused.err
     assert 'put the whole text in quotes, like title: "Chapter 3: The Turn"' in refused.err
-    path.write_text(
-        text.replace('  - "The 1926 bloc set out', '  - Serge: "The 1926 bloc set out', 1), "utf-8"
-    )
+    replace_in_chapter(folder, broken, title)
+    replace_in_chapter(folder, '  - "The 1926 bloc set out', '  - Serge: "The 1926 bloc set out')
     refused = run(capsys, "validate", folder.parent)
     assert refused.code == 2
     assert (
