@@ -41,6 +41,36 @@ def test_the_usual_headings_are_found_with_their_numbers_and_titles() -> None:
     assert "Continue to Chapter Seventeen" in found[2].text  # inside a line: not a heading
 
 
+@pytest.mark.parametrize(
+    ("heading", "number", "title"),
+    [
+        ("Chapter 3", 3, "Chapter 3"),
+        ("CHAPTER THREE", 3, "Chapter 3"),
+        ("III.", 3, "Chapter 3"),
+        ("Chapter Sixteen", 16, "Chapter 16"),
+        ("Chapter Twenty-One: The Turn", 21, "The Turn"),
+        ("CHAPTER XII. A Quiet Year", 12, "A Quiet Year"),
+        ("Chap. 7 - Home", 7, "Home"),
+    ],
+)
+def test_each_heading_form_gives_its_number(heading: str, number: int, title: str) -> None:
+    found, _ = find_chapters(f"{heading}\n\nThe text.\n")
+    assert [(c.number, c.title, c.text) for c in found] == [(number, title, "The text.\n")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Chapter 3 was the part of the book everyone argued about, for weeks and weeks.",
+        "Continue to Chapter Sixteen",
+        "iii. a list item in lower case",
+        "Chapter Civil",
+    ],
+)
+def test_lines_that_are_not_headings(line: str) -> None:
+    assert find_chapters(f"Intro.\n\n{line}\n\nMore.\n")[0] == []
+
+
 def test_roman_numerals_with_a_title_on_the_next_line() -> None:
     found, _ = find_chapters("I.\nThe Start\n\nOne.\n\nII.\n\nTwo.\n\nIII. The End\n\nThree.\n")
     assert [(c.number, c.title, c.text.strip()) for c in found] == [

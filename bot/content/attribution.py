@@ -40,6 +40,10 @@ _AUTHOR_AFTER = re.compile(rf"\b{_SAY}\s+({_NAME})")
 _AUTHOR_BEFORE = re.compile(rf"({_NAME})\s+{_SAY}\b")
 _LEAD_END = re.compile(rf"\b{_SAY}\b[^.!?]{{0,40}}[.:,]?\s*$")
 _SMALL = frozenset({"a", "an", "and", "the", "of", "to", "in", "on", "for", "from", "by", "at"})
+# Capitalised words that start a sentence before a name ("Then Trotsky explains:").
+_STARTERS = frozenset(
+    ["again", "and", "as", "but", "here", "later", "now", "so", "then", "there", "thus", "when"]
+)
 _QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
 _BRACKETED_WORK = re.compile(r"\s*[.,;]?\s*\(([^()]{3,100})\)")
 _WORD = re.compile(r"[\w\u2019'-]+")
@@ -96,7 +100,10 @@ def author_in(lead_in: str) -> str | None:
     for pattern in (_AUTHOR_AFTER, _AUTHOR_BEFORE):
         found = list(pattern.finditer(tail))
         if found:
-            return found[-1].group(1).strip(" .,:")
+            words = found[-1].group(1).strip(" .,:").split()
+            while len(words) > 1 and words[0].casefold() in _STARTERS:
+                words = words[1:]
+            return " ".join(words)
     return None
 
 

@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     except ProblemsError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print("nothing was written.", file=sys.stderr)
+        if getattr(args, "pack_command", None) not in ("suggest", "preview"):
+            print("nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
     return 0
 

@@ -71,19 +71,17 @@ def draft_items(
                 n += 1
                 item_id = f"draft-{chapter}-{n}"
             taken.add(item_id)
+            others = _distractors(answer, chapter_names) if what == "name" else []
+            choices = sorted([answer, *others], key=str.casefold) if len(others) >= 2 else []
             item: dict[str, Any] = {
                 "id": item_id,
-                "kind": "text",
+                "kind": "choice" if choices else "text",
                 "question": _question(sentence, what, answer, at),
+                **({"choices": choices} if choices else {}),
                 "answer": answer,
                 "explanation": f"DRAFT: the text says so; check and rewrite. ({what})",
                 "citation": sentence,
             }
-            if what == "name":
-                others = _distractors(answer, chapter_names)
-                if len(others) >= 2:
-                    choices = sorted([answer, *others], key=str.casefold)
-                    item = {**item, "kind": "choice", "choices": choices}
             line = text.count("\n", 0, par.start) + 1
             out.append(Draft(item, line))
             if len(out) >= MAX_DRAFTS:
