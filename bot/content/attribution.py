@@ -173,10 +173,13 @@ def same_work(one: str, other: str) -> bool:
     return bool(a and b) and (a <= b or b <= a)
 
 
-def occurrences(source: str | Normalised, passage: str) -> int:
+def _normalised(text: str | Normalised) -> str:
+    return (text if isinstance(text, Normalised) else normalise(text)).text
+
+
+def occurrences(source: str | Normalised, passage: str | Normalised) -> int:
     """How often `passage` appears in `source` as whole words, both normalised."""
-    hay = (source if isinstance(source, Normalised) else normalise(source)).text
-    wanted = normalise(passage).text
+    hay, wanted = _normalised(source), _normalised(passage)
     if not wanted:
         return 0
     count, at = 0, hay.find(wanted)

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from bot.content.attribution import (
     attribution_lines,
-    inside,
     occurrences,
     quoted_passages,
     same_work,
@@ -291,15 +290,18 @@ class SourceTexts:
         if doc is None or found is None or isinstance(found, Problem):
             return []
         text, source = found
-        passages = quoted_passages(text)
+        passages = [(p, normalise(p.text)) for p in quoted_passages(text)]
         names = attribution_lines(text)
         warnings = []
         for i, item in _entries(doc, "quotes"):
             quote, item_id = item.get("text"), item.get("id")
-            if not isinstance(quote, str) or not quote.strip() or occurrences(source, quote) == 0:
+            if not isinstance(quote, str) or not quote.strip():
+                continue
+            wanted = normalise(quote)
+            if occurrences(source, wanted) == 0:
                 continue
             loc: Loc = ("quotes", i, "text")
-            crossed = [name for name in names if inside(quote, name)]
+            crossed = [name for name in names if occurrences(wanted, name)]
             if crossed:
                 warnings.append(
                     _at(
@@ -312,7 +314,7 @@ class SourceTexts:
                 continue
             credit = item.get("source")
             work = credit.get("work") if isinstance(credit, dict) else None
-            named = [p.work for p in passages if p.work and inside(p.text, quote)]
+            named = [p.work for p, n in passages if p.work and occurrences(n, wanted)]
             if isinstance(work, str) and named and not any(same_work(work, n) for n in named):
                 warnings.append(
                     _at(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from bot.content.trivia_import import write_atomic
 from bot.yamlfiles.document import Problem, ProblemsError
 
 
@@ -21,7 +20,7 @@ def write_new(files: dict[Path, str], replace: bool = False) -> None:
         if taken:
             shown = ", ".join(str(p) for p in taken[:5])
             more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
-            raise fail(shown, f"already exists{more}; nothing was written (remove it first)")
+            raise fail(shown, f"already exists{more}; remove it first or give another folder")
     written: list[Path] = []
     made: list[Path] = []
     try:
@@ -30,10 +29,7 @@ def write_new(files: dict[Path, str], replace: bool = False) -> None:
                 if not parent.exists():
                     parent.mkdir()
                     made.append(parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, path)
+            write_atomic(path, text)
             written.append(path)
     except OSError as exc:
         for path in written if not replace else []:

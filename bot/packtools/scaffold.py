@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from bot.content.model import BookMeta
 from bot.packtools.files import fail, write_new
 from bot.packtools.schema import editor_line, schema_texts
-from bot.yamlfiles.document import ProblemsError, parse_yaml, problems_from_validation
+from bot.yamlfiles.document import Problem, ProblemsError, parse_yaml, problems_from_validation
 
 EXAMPLE_TEXT = """\
 The meeting opened at seven. Anna Petrova read the first chapter aloud, and the circle
@@ -112,10 +112,7 @@ def new_pack(
         problems = problems_from_validation(exc, doc, model=BookMeta)
         flags = {"id": "--id", "title": "--title", "author": "--author", "language": "--language"}
         raise ProblemsError(
-            [
-                p.__class__("pack new", None, flags.get(p.where, p.where), p.message)
-                for p in problems
-            ]
+            [Problem("pack new", None, flags.get(p.where, p.where), p.message) for p in problems]
         ) from None
     files = {folder / "book.yaml": book_yaml(meta)}
     files[folder / "chapters" / "example.yaml"] = (
