@@ -39,12 +39,17 @@ def import_quiz(
     )
 
 
-def test_rows_become_quiz_items_of_the_chapter(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    folder = copy_shipped(tmp_path)
+@pytest.fixture
+def good_sheet(tmp_path: Path) -> Path:
     sheet = tmp_path / "quiz.csv"
     sheet.write_text(GOOD, encoding="utf-8")
+    return sheet
+
+
+def test_rows_become_quiz_items_of_the_chapter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], good_sheet: Path
+) -> None:
+    folder, sheet = copy_shipped(tmp_path), good_sheet
     done = import_quiz(capsys, sheet, folder, "15")
     assert done.code == 0, done.err
     assert "3 quiz item(s) added" in done.out
@@ -91,11 +96,9 @@ def test_bad_sheets_write_nothing(
 
 
 def test_an_unknown_chapter_or_book_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], good_sheet: Path
 ) -> None:
-    folder = copy_shipped(tmp_path)
-    path = tmp_path / "quiz.csv"
-    path.write_text(GOOD, encoding="utf-8")
+    folder, path = copy_shipped(tmp_path), good_sheet
     chapter = import_quiz(capsys, path, folder, "3")
     assert chapter.code == 2 and "there is no chapter 3 (chapters: 15)" in chapter.err
     book = import_quiz(capsys, path, folder, "15", book="other")
