@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
+from bot.packtools import cli as pack_tools
 from bot.storage.migrate import MigrationError
 from bot.yamlfiles.document import ProblemsError
 
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "path", nargs="?", type=Path, help="content folder (default: the config's, or content/)"
     )
     validate.add_argument("--config", type=Path, help="YAML config file to check too")
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings as problems (exit 2)"
+    )
 
     discord_cmd = sub.add_parser("discord", help="Discord tools")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
@@ -65,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
     )
 
+    pack_tools.add_parsers(sub)
+
     db_cmd = sub.add_parser("db", help="database tools")
     db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
     copy = db_sub.add_parser(
@@ -79,9 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             return cmd_db_copy(args.source, args.destination)
         if args.command == "validate":
-            return cmd_validate(args.path, args.config)
+            return cmd_validate(args.path, args.config, args.strict)
         if args.command == "import-trivia":
             return cmd_import_trivia(args)
+        if args.command in pack_tools.COMMANDS:
+            return pack_tools.run(args)
         config, doc = read_config(args.config)
         interactive = args.command == "run" and sys.stdin.isatty() and sys.stdout.isatty()
         log_file = setup_logging(config, interactive)
@@ -138,8 +146,11 @@ def setup_logging(config: Config, interactive: bool) -> Path | None:
     return path
 
 
-def cmd_validate(path: Path | None, config_path: Path | None) -> int:
+def cmd_validate(path: Path | None, config_path: Path | None, strict: bool = False) -> int:
     from bot.content.library import load_checked
+    from bot.content.packs import read_pack
+    from bot.content.validate import pack_warnings
+    from bot.features.quiz.answers import normalise
 
     problems = []
     config, doc, config_ok = Config(), None, True
@@ -158,6 +169,13 @@ def cmd_validate(path: Path | None, config_path: Path | None) -> int:
         if config_ok:
             file = str(config_path) if config_path is not None else CONFIG_LABEL
             problems.extend(content_problems(config, library, file, doc))
+        warnings = pack_warnings(read_pack(root), normalise)
+        if strict:  # --strict: each warning is a problem
+            problems.extend(warnings)
+        elif warnings:
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            print(f"{len(warnings)} warning(s); --strict counts them as problems.", file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
