@@ -56,7 +56,7 @@ def nothing_due_reply(total: int, next_when: str | None, prefix: str) -> Reply:
             "only slowly in a timed quiz) come here, on a schedule of their own."
         )
     else:
-        text = f"Nothing more to review today. Next: {next_when}."
+        text = f"Nothing to review today. Next: {next_when}."
     return Reply(text=text, footer=f"{prefix}review status for your counts", private=True)
 
 
