@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.core.clock import FakeClock
-from tests.harness import START, ConsoleBot
-from tests.quiz_helpers import quiz_bot, right_and_wrong
+from tests.harness import ConsoleBot
+from tests.quiz_helpers import posted, quiz_bot, right_and_wrong
 
 DAY = timedelta(days=1)
 YEAR_QUESTION = "In which year did the strike happen?"
@@ -128,3 +128,16 @@ async def test_bad_review_input_changes_nothing(tmp_path: Path, clock: FakeClock
         assert "Due today: 1 item." in await bot.say("/review status")
         assert "usage" in (await bot.say("/review remind maybe")).lower()
         assert "Daily reminder: off." in await bot.say("/review status")
+
+
+async def test_a_miss_in_a_question_closed_by_its_timer_is_scheduled(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        shown = await bot.say("/quiz start 2 seconds 30", user="mod", moderator=True)
+        _, wrong = right_and_wrong(shown)
+        await bot.say(f"/answer {wrong}")
+        await clock.advance(31)
+        assert "the answer" in await posted(bot)
+        await clock.advance(DAY)
+        assert YEAR_QUESTION in await bot.say("/review")
