@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.core.clock import FakeClock
+from tests.databases import rows
 from tests.harness import ConsoleBot
-from tests.quiz_helpers import posted, quiz_bot, right_and_wrong
+from tests.quiz_helpers import letter_of, posted, quiz_bot, right_and_wrong
 
 DAY = timedelta(days=1)
 YEAR_QUESTION = "In which year did the strike happen?"
@@ -141,3 +142,29 @@ async def test_a_miss_in_a_question_closed_by_its_timer_is_scheduled(
         assert "the answer" in await posted(bot)
         await clock.advance(DAY)
         assert YEAR_QUESTION in await bot.say("/review")
+
+
+async def test_a_button_pick_answers_the_item_it_was_shown_with(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock) as bot:
+        quiz = await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
+        _, wrong = right_and_wrong(quiz)
+        await bot.say(f"/answer {wrong}")
+        await bot.say("/quiz next", user="mod", moderator=True)
+        await clock.advance(DAY)
+        asked = await bot.say("/review")
+        ((token,),) = rows(tmp_path / "kruzhok.sqlite3", "SELECT token FROM review_shown")
+        pick = f"/review answer {letter_of(asked, 'Ten')} token {token}"
+        shown = await bot.say(pick)
+        assert "Right!" in shown and "Ten" in shown
+        assert "No review item is waiting" in await bot.say(pick)  # a second click
+
+
+async def test_review_phrasings(tmp_path: Path, clock: FakeClock) -> None:
+    """`review` alone asks the next item; a missing or wrong argument shows the usage."""
+    async with quiz_bot(tmp_path, clock) as bot:
+        assert "You have nothing to review" in await bot.say("/review")
+        assert "You have nothing to review" in await bot.say("/review next")
+        assert "/review remind on|off" in await bot.say("/review remind")
+        assert "/review answer answer..." in await bot.say("/review answer")
