@@ -32,6 +32,14 @@ async def miss_in_practice(bot: ConsoleBot, user: str = "alice") -> None:
     assert "Not quite" in shown
 
 
+async def miss_in_a_group_quiz(bot: ConsoleBot, user: str = "alice") -> None:
+    """A group quiz of one choice question (after how many days...) answered wrong."""
+    quiz = await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
+    _, wrong = right_and_wrong(quiz)
+    await bot.say(f"/answer {wrong}", user=user)
+    await bot.say("/quiz next", user="mod", moderator=True)
+
+
 async def test_a_missed_item_is_due_the_next_day_then_at_growing_intervals(
     tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -117,10 +125,7 @@ async def test_bad_review_input_changes_nothing(tmp_path: Path, clock: FakeClock
         shown = await bot.say("/review answer 1926")
         assert "No review item is waiting for an answer: /review." in shown
         # A choice question: missed in a group quiz, then a letter it does not have.
-        quiz = await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
-        _, wrong = right_and_wrong(quiz)
-        await bot.say(f"/answer {wrong}", user="alice")
-        await bot.say("/quiz next", user="mod", moderator=True)
+        await miss_in_a_group_quiz(bot)
         await clock.advance(DAY)
         assert "After how many days" in await bot.say("/review")
         assert "Answer with one of the letters A, B, C" in await bot.say("/review answer Z")
@@ -148,10 +153,7 @@ async def test_a_button_pick_answers_the_item_it_was_shown_with(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with quiz_bot(tmp_path, clock) as bot:
-        quiz = await bot.say("/quiz start 1 choice questions 1", user="mod", moderator=True)
-        _, wrong = right_and_wrong(quiz)
-        await bot.say(f"/answer {wrong}")
-        await bot.say("/quiz next", user="mod", moderator=True)
+        await miss_in_a_group_quiz(bot)
         await clock.advance(DAY)
         asked = await bot.say("/review")
         ((token,),) = rows(tmp_path / "kruzhok.sqlite3", "SELECT token FROM review_shown")
