@@ -437,6 +437,13 @@ class MatrixAdapter:
             raise PostError("matrix: another process holds the sync lease and posts")
         await self.sender.send_replies(place.channel_id, replies, Target(place.thread_id))
 
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
+        """A private note without a command (a review reminder): in the bot's direct room
+        with the member, never in the reading room."""
+        if not self.reaches(place):
+            raise PostError("matrix: another process holds the sync lease and posts")
+        await self.sender.send_replies(await self.sender.direct_room(user_id), replies)
+
 
 async def exchange_keys(client: AsyncClient) -> None:
     """After a sync: send pending to-device messages, upload, query and claim keys (e2e)."""
