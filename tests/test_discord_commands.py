@@ -72,7 +72,7 @@ async def test_member_runs_a_slash_command(tmp_path: Path, fake_discord: FakeDis
     assert "Key points" in answer.text()
     assert all(len(m["embeds"][0].get("description") or "") <= 4096 for m in messages)
     assert not any(int(m.get("flags") or 0) & EPHEMERAL for m in messages)
-    assert all(m["allowed_mentions"] == {"parse": []} for m in messages)
+    assert all(m["allowed_mentions"] == {"parse": []} for m in answer.sent())
 
 
 async def test_moderator_command_refused_to_a_member(
@@ -103,7 +103,7 @@ async def test_markdown_and_mentions_in_core_text_are_inert(
     """Text from the core is escaped, and nothing the bot sends may ping anyone."""
     async with discord_bot(tmp_path, fake_discord):
         answer = await fake_discord.slash("alice", "glossary", term="@everyone *bold*")
-    (message,) = answer.messages()
+    (message,) = answer.sent()
     assert "\\*bold\\*" in answer.text()
     assert "@everyone" not in answer.text() and "@\u200beveryone" in answer.text()
     assert message["allowed_mentions"] == {"parse": []}
