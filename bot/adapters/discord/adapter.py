@@ -237,15 +237,15 @@ class DiscordAdapter:
         caller = caller_of(interaction.user, interaction.permissions)
         place = place_of(interaction.guild_id, interaction.channel, interaction.channel_id or 0)
         task = asyncio.ensure_future(run(caller, place))
-        deferred_public = False
         try:
             replies = await asyncio.wait_for(asyncio.shield(task), self.config.defer_after)
         except TimeoutError:
-            # Discord wants an answer within 3 seconds: say "thinking..." and follow up.
-            await interaction.response.defer(thinking=True, ephemeral=private_wait)
-            deferred_public = not private_wait
+            # Discord wants an answer within 3 seconds: say "thinking..." and fill it in
+            # later. Its privacy is a guess (a button's answer is usually private); the
+            # sender replaces it when the answer turns out otherwise.
+            await self.sender.defer(interaction, private=private_wait)
             replies = await task
-        await self.sender.answer(interaction, replies, deferred_public=deferred_public)
+        await self.sender.answer(interaction, replies)
 
     async def _refuse(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:
