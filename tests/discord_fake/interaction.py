@@ -33,6 +33,10 @@ class Interaction:
     def followups(self) -> list[Recorded]:
         return self.fake.find("POST", rf"/webhooks/{APP_ID}/{self.token}")
 
+    def edits(self) -> list[Recorded]:
+        """Edits of the original response (a deferred one is filled in so) and follow-ups."""
+        return self.fake.find("PATCH", rf"/webhooks/{APP_ID}/{self.token}/messages/[^/]+")
+
     def sent(self) -> list[dict[str, Any]]:
         """The message bodies the bot sent in answer: the callback's, then follow-ups'."""
         result = []
@@ -54,8 +58,8 @@ class Interaction:
         return sorted(found, key=lambda m: int(m["id"]))
 
     def files(self) -> list[tuple[str, bytes]]:
-        """Files attached to the callback and the follow-ups."""
-        records = [r for r in [self.callback(), *self.followups()] if r is not None]
+        """Files attached to the callback, the follow-ups and the edits."""
+        records = [r for r in [self.callback(), *self.followups(), *self.edits()] if r is not None]
         return [f for r in records for f in r.files]
 
     def text(self) -> str:

@@ -19,12 +19,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import SlashCommands
 from bot.adapters.discord.send import ChoiceButton, Sender
-from bot.adapters.discord.sync import sync_commands
+from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
 from bot.config import DiscordConfig
 from bot.core.engine import Engine
 from bot.core.keyvalue import KeyValueStore
@@ -36,6 +37,29 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 AUTOCOMPLETE_LIMIT = 25
 FAILED = "Something went wrong with that command. It has been logged for the moderators."
+
+
+GATEWAY_TIMEOUT = 30.0
+
+
+class GatewayUnreachable(Exception):
+    """The gateway did not accept a websocket connection."""
+
+
+async def check_gateway(http: discord.http.HTTPClient) -> None:
+    """Open and close one websocket to the gateway discord.py will use. discord.py retries
+    a gateway it cannot reach forever (and its first retry fails on an AttributeError),
+    so an unreachable gateway at start is found here, as one clear error."""
+    url = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        socket = await asyncio.wait_for(
+            http.ws_connect(str(url.with_query(v=10, encoding="json"))), GATEWAY_TIMEOUT
+        )
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise GatewayUnreachable(
+            f"could not connect to Discord's gateway at {url}: {exc or type(exc).__name__}"
+        ) from None
+    await socket.close()
 
 
 def intents() -> discord.Intents:
@@ -128,18 +152,33 @@ class DiscordAdapter:
     # -- life -------------------------------------------------------------------------
 
     async def run(self) -> None:
+        """Log in (which syncs the commands), check the gateway answers, then stay
+        connected (discord.py reconnects by itself). What stops it before that is one
+        clear log line, no traceback, and `failed` set: `python -m bot run` exits 2."""
         try:
-            await self.client.start(self._token)
+            await self.client.login(self._token)
+            await check_gateway(self.client.http)
+            await self.client.connect(reconnect=True)
         except discord.LoginFailure:
-            # One clear line, no traceback; the token itself is never logged.
-            self.failed = "Discord refused the bot token"
-            log.error(
-                "discord: Discord refused the bot token (from %s); the Discord adapter stops",
-                self.config.token_env,
-            )
+            # The token itself is never logged.
+            self._fail(f"Discord refused the bot token (from {self.config.token_env})")
+        except SyncRefused as exc:
+            self._fail(str(exc))
+        except GatewayUnreachable as exc:
+            self._fail(str(exc))
+        except discord.HTTPException as exc:
+            self._fail(f"Discord refused a request at start: {one_line(exc)}")
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            self._fail(f"could not reach Discord's API: {exc or type(exc).__name__}")
+        except discord.ConnectionClosed as exc:
+            self._fail(f"Discord closed the gateway connection: {exc.code} {exc.reason}")
         finally:
             if not self.client.is_closed():
                 await self.client.close()
+
+    def _fail(self, reason: str) -> None:
+        self.failed = reason
+        log.error("discord: %s; the Discord adapter stops", reason)
 
     async def wait_ready(self) -> None:
         """Return once the gateway is connected and the guilds are known (see run_until_done)."""
@@ -156,16 +195,14 @@ class DiscordAdapter:
                 self.config.shard_count,
             )
             return
-        try:
-            await sync_commands(
-                self.client.http,
-                self.client.application_id,
-                self.slash,
-                self.settings,
-                self.config.dev_guild,
-            )
-        except discord.HTTPException as exc:
-            log.error("discord: syncing the slash commands failed: %s %s", exc.status, exc.text)
+        # A refusal (SyncRefused) stops the start: the commands members see would be stale.
+        await sync_commands(
+            self.client.http,
+            self.client.application_id,
+            self.slash,
+            self.settings,
+            self.config.dev_guild,
+        )
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         await self.sender.post(place, replies)
