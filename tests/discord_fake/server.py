@@ -411,8 +411,9 @@ class FakeDiscord:
         )
         return await self.interact(payload)
 
-    async def interact(self, payload: dict[str, Any]) -> Interaction:
-        interaction = Interaction(self, payload["id"], payload["token"])
+    def open_interaction(self, payload: dict[str, Any]) -> Interaction:
+        """Make an interaction known (so its callback and webhook answer), as Discord does
+        when it sends INTERACTION_CREATE."""
         self.interaction_channels[payload["id"]] = int(payload["channel_id"])
         self.pending[payload["id"]] = Pending(
             payload["id"],
@@ -421,6 +422,10 @@ class FakeDiscord:
             int(payload["attachment_size_limit"]),
             payload["member"]["user"],
         )
+        return Interaction(self, payload["id"], payload["token"])
+
+    async def interact(self, payload: dict[str, Any]) -> Interaction:
+        interaction = self.open_interaction(payload)
         await self.dispatch("INTERACTION_CREATE", payload)
         await self.wait_for(interaction.callback)
         return interaction
