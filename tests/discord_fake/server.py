@@ -7,6 +7,13 @@ Protocol details that matter (see ../shared/design.md): JSON answers carry a Con
 of exactly application/json; READY names a resume_gateway_url of this server; interaction
 payloads include attachment_size_limit; callbacks answer with a JSON body.
 
+Strict as Discord (rules.py, docs/platforms.md): message bodies and command payloads over
+Discord's limits are refused with 400 and 50035 Invalid Form Body and its errors object;
+files over the upload limit with 413 and 40005; a second callback with 40060; an unknown
+interaction with 10062; an edit or delete of an unknown message with 404 and 10008. A
+deferred response (type 5) creates a loading original message, and the first follow-up
+after it edits that message, keeping the defer's privacy, as Discord does.
+
 Shards, as Discord does them: an IDENTIFY may carry `shard: [id, count]` (an id outside
 0..count-1 is closed with 4010, "Invalid shard"); READY echoes `shard` when it was sent and
 lists, like the GUILD_CREATEs that follow, only the guilds of that shard, the guild

@@ -13,6 +13,11 @@ Rules:
   member picker (the core receives the member's id), else string; `choices` -> fixed
   choices; hints book/chapter/term/timezone -> autocomplete. Required options come first
   (Discord's rule); a keyword argument's option is named after the argument.
+- What Discord would refuse is refused when the layout is built (SlashCommandError, naming
+  the command): more than 25 options, subcommands or choices, three words, more than 100
+  commands, a choice name over 100 characters, more than 8000 characters in a command, a
+  name outside Discord's pattern, and an underscore in a command's name (button custom
+  ids carry the command with `_` for its spaces, see send.CUSTOM_ID).
 - Every command is guild only (a reading circle lives in a server). A top-level command
   or group whose commands are all moderator-only carries `default_member_permissions`
   = Manage Messages; the core checks moderators again on every call, since server

@@ -1,5 +1,10 @@
 """Sending rendered replies: as interaction responses, follow-ups or channel posts.
 
+After a defer the first message is edited into the "thinking..." message when its privacy
+matches that of the defer; otherwise that message is deleted first (Discord would fill it
+with the first follow-up, keeping its privacy). Files over the upload limit are left out
+with a note that never pushes a message past 2000 characters.
+
 Also keeps which message carries the buttons of each ChoiceSet token (in memory and in
 the settings table), so a reply that closes the choices can disable those buttons, and
 turns a refused post (403) into a PostError reported once.
