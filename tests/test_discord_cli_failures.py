@@ -5,12 +5,10 @@ each end in one clear error line on stderr, no traceback, exit code 2."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import sys
 from pathlib import Path
 
-from tests.console_process import ROOT
+from tests.discord_fake.launch import launch
 from tests.discord_fake.server import FakeDiscord
 
 TOKEN = "secret-token-never-shown"
@@ -32,20 +30,15 @@ async def bot(
         f"adapters: [discord]\ndatabase: {tmp_path / 'db.sqlite3'}\n"
         "discord:\n  guild_ready_timeout: 0.2\n"
     )
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.discord_fake.launch",
+    proc = await launch(
         api or f"{fake.base}/api/v10",
         gateway or fake.gateway_url,
         *args,
         "--config",
         str(config),
-        stdin=asyncio.subprocess.DEVNULL,
+        env={"DISCORD_TOKEN": TOKEN},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-        env={**os.environ, "DISCORD_TOKEN": TOKEN},
     )
     try:
         _, err = await asyncio.wait_for(proc.communicate(), 60)
