@@ -153,8 +153,8 @@ class DiscordAdapter:
 
     async def run(self) -> None:
         """Log in (which syncs the commands), check the gateway answers, then stay
-        connected (discord.py reconnects by itself). What stops it before that is one
-        clear log line, no traceback, and `failed` set: `python -m bot run` exits 2."""
+        connected (discord.py reconnects by itself). Whatever stops it sets `failed`, so
+        `python -m bot run` exits 2; a known cause is one clear log line, no traceback."""
         try:
             await self.client.login(self._token)
             await check_gateway(self.client.http)
@@ -162,9 +162,7 @@ class DiscordAdapter:
         except discord.LoginFailure:
             # The token itself is never logged.
             self._fail(f"Discord refused the bot token (from {self.config.token_env})")
-        except SyncRefused as exc:
-            self._fail(str(exc))
-        except GatewayUnreachable as exc:
+        except (SyncRefused, GatewayUnreachable) as exc:
             self._fail(str(exc))
         except discord.HTTPException as exc:
             self._fail(f"Discord refused a request at start: {one_line(exc)}")
@@ -172,6 +170,9 @@ class DiscordAdapter:
             self._fail(f"could not reach Discord's API: {exc or type(exc).__name__}")
         except discord.ConnectionClosed as exc:
             self._fail(f"Discord closed the gateway connection: {exc.code} {exc.reason}")
+        except Exception as exc:  # a bug, here or in discord.py: logged with its traceback
+            log.exception("discord: the Discord client stopped on an error")
+            self.failed = f"the Discord client stopped on an error: {exc!r}"
         finally:
             if not self.client.is_closed():
                 await self.client.close()
