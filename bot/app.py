@@ -27,9 +27,11 @@ from bot.core.member_data import MemberData
 from bot.core.refs import Place
 from bot.core.supervisor import Supervisor
 from bot.features.books.feature import BooksFeature
+from bot.features.chapters.feature import ChaptersFeature
 from bot.features.daily.feature import DailyFeature, timezone_suggestions
 from bot.features.help.commands import HelpFeature
 from bot.features.participation.feature import ParticipationFeature
+from bot.features.plan.checkins import PlanCheckIns
 from bot.features.plan.feature import PlanFeature
 from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
@@ -200,6 +202,19 @@ async def build_app(
         return settings.local_time, settings.timezone
 
     quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor)
+    # Chapter threads check members in through the plan and follow its chapter.
+    chapters = ChaptersFeature(
+        db,
+        store,
+        clock,
+        engine,
+        supervisor,
+        PlanCheckIns(plan.service),
+        current_chapter,
+        poll_hours=config.chapters.poll_hours,
+        progress_poll_hours=config.chapters.progress_poll_hours,
+        is_opted_out=privacy.service.is_opted_out,
+    )
 
     for feature in (
         participation,
@@ -220,6 +235,7 @@ async def build_app(
             daily_time,
             is_opted_out=privacy.service.is_opted_out,
         ),
+        chapters,
     ):
         app.register(feature)
     # Judged quiz answers go to the features that learn from them (spaced review).

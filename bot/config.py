@@ -127,6 +127,13 @@ class DailyConfig(Section):
         )
 
 
+class ChaptersConfig(Section):
+    # Hours a moderator's `poll` stays open before its results are posted (1 to 768).
+    poll_hours: int = Field(default=24, ge=1, le=768)
+    # Hours a chapter thread's "How far are you?" poll stays open (1 to 768).
+    progress_poll_hours: int = Field(default=168, ge=1, le=768)
+
+
 class DiscordConfig(Section):
     # Name of the environment variable holding the bot token (never the token itself).
     token_env: str = "DISCORD_TOKEN"  # noqa: S105  (a variable name, not a secret)
@@ -146,6 +153,9 @@ class DiscordConfig(Section):
     # syncs the slash commands; the others do not.
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
+    # A forum channel id: chapter discussions open as posts there, tagged with the chapter,
+    # instead of threads in the channel where `chapter open` runs.
+    forum_channel: int | None = None
 
     @model_validator(mode="after")
     def _shards(self) -> DiscordConfig:
@@ -208,6 +218,9 @@ class MatrixConfig(Section):
     lease_renew_every: float = Field(default=15.0, gt=0, le=600)
     # Seconds an SQLite lease lasts without renewal (PostgreSQL's dies with its holder).
     lease_timeout: float = Field(default=45.0, gt=0, le=3600)
+    # Quiz questions with lettered choices go out as undisclosed MSC3381 polls (results
+    # hidden until the reveal) instead of a message with reactions.
+    quiz_polls: bool = False
 
     @model_validator(mode="after")
     def _lease_outlasts_renewal(self) -> MatrixConfig:
@@ -234,6 +247,7 @@ class Config(Section):
     quiz: QuizConfig = Field(default_factory=QuizConfig)
     participation: ParticipationConfig = Field(default_factory=ParticipationConfig)
     daily: DailyConfig = Field(default_factory=DailyConfig)
+    chapters: ChaptersConfig = Field(default_factory=ChaptersConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     matrix: MatrixConfig = Field(default_factory=MatrixConfig)
 

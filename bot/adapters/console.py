@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.console_threads import ConsoleThreads
 from bot.adapters.render_text import render_reply
 from bot.config import ConsoleConfig
 from bot.core.engine import Engine
@@ -51,6 +52,7 @@ class ConsoleAdapter:
         self.line_marker = line_marker
         self._write_lock = asyncio.Lock()
         engine.outbox.register(PLATFORM, self)
+        engine.threads.register(PLATFORM, ConsoleThreads(self))
 
     def caller(self, user: str | None = None, moderator: bool | None = None) -> Caller:
         name = user or self.user

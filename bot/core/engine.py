@@ -25,6 +25,7 @@ from bot.core.outbox import Outbox
 from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import NO_TRACE, Reply, error
 from bot.core.suggestions import Suggester, Suggestion
+from bot.core.threads import Threads
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class Engine:
         self.moderators = moderators or ModeratorPolicy()
         self.sinks = list(sinks)
         self.outbox = Outbox()
+        # Discussion threads and native polls of the adapters that have them.
+        self.threads = Threads()
         # Lines features and adapters add to `help` (how quiz points are counted...).
         self.help_notes: list[str] = []
         # Autocomplete by argument hint ("chapter", "term", "timezone").
