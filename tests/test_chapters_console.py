@@ -173,7 +173,7 @@ async def test_bad_input_gets_a_clear_message_and_nothing_is_stored(
         assert "There is no open poll here." in await bot.say("/vote 1", user="bob")
         assert bot.posted() == ""
         for table in ("chapter_threads", "chapter_polls", "chapter_poll_votes", "chapter_members"):
-            assert await rows(bot, f"SELECT * FROM {table}") == []  # noqa: S608
+            assert await rows(bot, f"SELECT * FROM {table}") == []
 
 
 async def test_chapter_close_ends_the_poll_and_the_thread_stays_linked_after_a_restart(
