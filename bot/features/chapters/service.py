@@ -307,9 +307,7 @@ class ChaptersService:
     async def wait_idle(self) -> None:
         """Wait until every poll due by now has ended (tests move a fake clock)."""
         now = self.clock.now()
-        while due := [t for when, t in self._timers.values() if when <= now] + list(
-            self._firing
-        ):
+        while due := [t for when, t in self._timers.values() if when <= now] + list(self._firing):
             await asyncio.gather(*due, return_exceptions=True)
 
     async def resume(self) -> None:
@@ -341,7 +339,11 @@ class ChaptersService:
             if place not in threads:
                 threads[place] = await self.repo.thread_at(place)
             thread = threads[place]
-            if thread is None or at < thread.opened_at or await self.is_opted_out(MemberRef(place.platform, user_id)):
+            if (
+                thread is None
+                or at < thread.opened_at
+                or await self.is_opted_out(MemberRef(place.platform, user_id))
+            ):
                 continue
             key = (thread.id, user_id)
             old = counts.get(key, (0, 0, 0))
