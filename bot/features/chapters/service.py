@@ -297,12 +297,12 @@ class ChaptersService:
         await self.clock.sleep_until(ends)
         task = asyncio.current_task()
         assert task is not None
-        self._firing.add(task)  # type: ignore[arg-type]
+        self._firing.add(task)
         try:
             self._timers.pop(row_id, None)
             await self.end_poll(row_id)
         finally:
-            self._firing.discard(task)  # type: ignore[arg-type]
+            self._firing.discard(task)
 
     async def wait_idle(self) -> None:
         """Wait until every poll due by now has ended (tests move a fake clock)."""
