@@ -8,6 +8,7 @@ Adapters that can do it register here (`Threads.register`); a feature asks throu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,6 +113,9 @@ class Threads:
     def __init__(self) -> None:
         self._platforms: dict[str, ThreadPlatform] = {}
         self.sinks: list[VoteSink] = []
+        # Votes are taken one at a time, in the order they came (a vote and its removal
+        # must not overtake each other).
+        self._votes = asyncio.Lock()
 
     def register(self, platform: str, adapter: ThreadPlatform) -> None:
         self._platforms[platform] = adapter
@@ -139,11 +143,12 @@ class Threads:
 
     async def vote(self, vote: Vote) -> None:
         """A vote heard by an adapter: every sink takes it."""
-        for sink in self.sinks:
-            try:
-                await sink.voted(vote)
-            except Exception:
-                log.exception("vote sink %r failed", sink)
+        async with self._votes:
+            for sink in self.sinks:
+                try:
+                    await sink.voted(vote)
+                except Exception:
+                    log.exception("vote sink %r failed", sink)
 
 
 def poll_problems(question: str, options: Sequence[str], hours: int) -> list[str]:
