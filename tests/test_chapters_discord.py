@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.core.activity import Activity
 from bot.core.clock import FakeClock
 from bot.core.threads import Vote, VoteMode
 from bot.features.chapters.feature import ChaptersFeature
@@ -37,6 +38,25 @@ class Heard:
         """Wait (for the gateway, not for time) until n votes were taken."""
         async with asyncio.timeout(10):
             while len(self.votes) < n:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+class Seen:
+    """An activity sink after the chapters feature's: counts messages the bot has taken."""
+
+    def __init__(self, bot: DiscordBot) -> None:
+        self.seen: list[Activity] = []
+        self.changed = asyncio.Event()
+        bot.app.engine.sinks.append(self)
+
+    def record(self, activity: Activity) -> None:
+        self.seen.append(activity)
+        self.changed.set()
+
+    async def count(self, n: int) -> None:
+        async with asyncio.timeout(10):
+            while len(self.seen) < n:
                 self.changed.clear()
                 await self.changed.wait()
 
@@ -95,6 +115,18 @@ async def test_a_thread_opens_once_per_chapter_with_the_prompts_and_a_poll(
         ]
         assert heard.votes[0].place.thread_id == str(thread_id)
         assert await checkins(bot) == [(str(USERS["bob"]["id"]), 15)]
+        # Replies in the thread count for chapter 15 in the recap, posted in the thread.
+        seen = Seen(bot)
+        await fake_discord.message_create("alice", channel_id=thread_id)
+        await fake_discord.message_create("bob", channel_id=thread_id)
+        await fake_discord.message_create("bob", channel_id=GENERAL)  # not in the thread
+        await seen.count(3)
+        recap = await fake_discord.slash("mod", "recap", chapter="15")
+        assert recap.ephemeral() and "posted in the chapter's thread" in recap.text()
+        posted = fake_discord.find("POST", rf"/channels/{thread_id}/messages")[-1].body
+        fields = {f["name"]: f["value"] for f in posted["embeds"][0]["fields"]}
+        assert fields["Took part"] == "2 members" and fields["Messages"] == "2"
+        assert fields["Check-ins"] == "1 checked in chapter 15"
         service = bot.app.feature("chapters", ChaptersFeature).service
         poll_row = await service.repo.poll_by_platform_id("discord", str(poll_message))
         assert poll_row is not None

@@ -557,7 +557,8 @@ class FakeDiscord:
                 record.response = json.loads(bytes(response.body))  # type: ignore[arg-type]
             events, self.pending_events = self.pending_events, []
             for event, data in events:
-                await self.dispatch(event, data)
+                with contextlib.suppress(LookupError, IndexError):  # no bot connected
+                    await self.dispatch(event, data)
             return response
         finally:
             await self._note()
