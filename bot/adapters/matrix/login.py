@@ -134,10 +134,6 @@ def _keep_session(config: MatrixConfig, store_dir: Path, device_id: str, token: 
     )
 
 
-def _forget_session(store_dir: Path) -> None:
-    (store_dir / SESSION_FILE).unlink(missing_ok=True)
-
-
 def _device_file(store_dir: Path) -> Path:
     return store_dir / "device_id"
 
@@ -254,8 +250,7 @@ async def _password_login(
     """One login with the password; the token and device kept. `refused`: a kept token was
     just refused (the new login is a new device)."""
     if creds.password is None:
-        if refused:
-            _forget_session(store_dir)
+        if refused:  # the kept session stays: a start with the password replaces it
             raise MatrixSetupError(
                 f"the homeserver refused the kept access token of {config.user_id} "
                 f"({UNKNOWN_TOKEN}: its device was deleted or logged out); set {PASSWORD_VAR} "
