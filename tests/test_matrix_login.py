@@ -5,6 +5,7 @@ start or while the bot runs; an existing store_dir keeps its mode."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -146,3 +147,45 @@ async def test_a_device_deleted_while_the_bot_runs_costs_one_new_login_and_it_an
         second = kept(data / "store")["device_id"]
         assert second != first and admin.devices(bot) == [second]
         assert not running.task.done()
+
+
+async def test_a_device_deleted_while_the_bot_runs_without_password_stops_it_with_exit_code_2(
+    world: World,
+) -> None:
+    """`python -m bot run` on a kept login, no password: the device deleted while it runs
+    ends it with one clear line and exit code 2, not a retry loop."""
+    admin = admin_of(world)
+    bot = bot_without_devices(world, admin)
+    data = world.tmp_path / "bot"
+    store = data / "store"
+    async with world.bot(bot, data=data):
+        device_id = kept(store)["device_id"]
+    config = write_config(world.tmp_path / "config.yaml", world.hs.url, bot, store)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
+    proc = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", "run", "--config", str(config)),
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    log = ""
+    try:
+        while "matrix: logged in as" not in log:
+            line = await asyncio.wait_for(proc.stderr.readline(), 60)
+            assert line, log
+            log += line.decode()
+        admin.delete_device(bot, device_id)
+        log += (await asyncio.wait_for(proc.stderr.read(), 60)).decode()
+        code = await asyncio.wait_for(proc.wait(), 30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert code == 2, log
+    lines = [line for line in log.splitlines() if "refused the kept access token" in line]
+    assert len(lines) == 1 and "set MATRIX_PASSWORD for one new login" in lines[0], log
+    assert "Traceback" not in log
+    assert admin.devices(bot) == []

@@ -149,14 +149,14 @@ async def log_in(
     client: AsyncClient, config: MatrixConfig, creds: Credentials, store_dir: Path
 ) -> None:
     """Log the client in and load its key store. Raises MatrixSetupError when refused."""
-    kept = None if creds.access_token is not None else kept_session(config, store_dir)
-    resumed = await _resume(client, config, kept) if kept is not None else None
     if creds.access_token is not None:
         device_id = await _use_given_token(client, config, creds.access_token, store_dir)
-    elif resumed is not None:
-        device_id = resumed
     else:
-        device_id = await _password_login(client, config, creds, store_dir, kept is not None)
+        kept = kept_session(config, store_dir)
+        resumed = await _resume(client, config, kept) if kept is not None else None
+        device_id = resumed or await _password_login(
+            client, config, creds, store_dir, refused=kept is not None
+        )
     log.info("matrix: logged in as %s (device %s)", config.user_id, device_id)
     await _after_login(client, config, creds, store_dir, device_id)
 
