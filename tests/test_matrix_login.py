@@ -10,13 +10,13 @@ import json
 import os
 import random
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
 from bot.adapters.matrix.login import Credentials
-from tests.harness import ROOT, SHIPPED_CONTENT
+from tests.harness import ROOT
 from tests.matrix.admin import Admin, whoami
+from tests.matrix.cli import matrix_env, run_to_the_end, write_matrix_config
 from tests.matrix.fixtures import PASSWORD, World
 
 
@@ -73,19 +73,6 @@ async def test_one_access_token_serves_three_starts_and_the_operators_folder_kee
     assert databases and all(mode(p) == 0o600 for p in databases)
 
 
-def write_config(path: Path, homeserver: str, bot: str, store: Path) -> Path:
-    path.write_text(
-        f"database: {path.parent / 'cli.sqlite3'}\n"
-        f"content: {SHIPPED_CONTENT}\n"
-        "adapters: [matrix]\n"
-        "matrix:\n"
-        f"  homeserver: {homeserver}\n"
-        f"  user_id: '{bot}'\n"
-        f"  store_dir: {store}\n"
-    )
-    return path
-
-
 async def test_a_deleted_device_stops_a_start_without_password_and_costs_one_login_with_it(
     world: World,
 ) -> None:
@@ -98,17 +85,8 @@ async def test_a_deleted_device_stops_a_start_without_password_and_costs_one_log
     admin.delete_device(bot, first["device_id"])
     assert admin.devices(bot) == []
 
-    config = write_config(world.tmp_path / "config.yaml", world.hs.url, bot, store)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    config = write_matrix_config(world.tmp_path / "config.yaml", world.hs.url, bot, store)
+    done = run_to_the_end(config, matrix_env())
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if "refused the kept access token" in line]
     assert len(lines) == 1, done.stderr
@@ -160,12 +138,11 @@ async def test_a_device_deleted_while_the_bot_runs_without_password_stops_it_wit
     store = data / "store"
     async with world.bot(bot, data=data):
         device_id = kept(store)["device_id"]
-    config = write_config(world.tmp_path / "config.yaml", world.hs.url, bot, store)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
+    config = write_matrix_config(world.tmp_path / "config.yaml", world.hs.url, bot, store)
     proc = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "bot", "run", "--config", str(config)),
         cwd=ROOT,
-        env=env,
+        env=matrix_env(),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.harness import ROOT, SHIPPED_CONTENT
+from tests.harness import ROOT
+from tests.matrix.cli import matrix_env, write_matrix_config
 
 CONNECT_TIMEOUT = 60.0
 
@@ -50,24 +51,16 @@ def silent_server() -> Iterator[tuple[int, threading.Event]]:
         thread.join(timeout=10)
 
 
-def run_until_connecting_then_ctrl_c(tmp_path: Path, store: Path) -> subprocess.CompletedProcess[str]:
+def run_until_connecting_then_ctrl_c(
+    tmp_path: Path, store: Path
+) -> subprocess.CompletedProcess[str]:
     with silent_server() as (port, connected):
-        config = tmp_path / "config.yaml"
-        config.write_text(
-            f"database: {tmp_path / 'k.sqlite3'}\n"
-            f"content: {SHIPPED_CONTENT}\n"
-            "adapters: [matrix]\n"
-            "matrix:\n"
-            f"  homeserver: http://127.0.0.1:{port}\n"
-            "  user_id: '@kruzhok:kruzhok.test'\n"
-            f"  store_dir: {store}\n"
-        )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
-        env["MATRIX_PASSWORD"] = "a password"
+        url = f"http://127.0.0.1:{port}"
+        config = write_matrix_config(tmp_path / "config.yaml", url, "@kruzhok:kruzhok.test", store)
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--config", str(config)],
             cwd=ROOT,
-            env=env,
+            env=matrix_env(MATRIX_PASSWORD="a password"),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
