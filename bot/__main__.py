@@ -341,10 +341,16 @@ async def cmd_run(
         return EXIT_PROBLEMS
     credentials = None
     if "matrix" in config.adapters:
-        from bot.adapters.matrix.login import Credentials, MatrixSetupError
+        from bot.adapters.matrix.login import (
+            Credentials,
+            MatrixSetupError,
+            kept_session,
+            store_path,
+        )
 
+        kept = kept_session(config.matrix, store_path(config.matrix)) is not None
         try:
-            credentials = Credentials.from_env()
+            credentials = Credentials.from_env(kept=kept)
         except MatrixSetupError as exc:
             print(f"error: matrix: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
