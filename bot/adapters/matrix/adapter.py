@@ -46,6 +46,8 @@ from bot.adapters.matrix.login import (
     log_in_again,
     make_client,
 )
+from bot.adapters.matrix.poll_events import RESPONSES, indexes, response_of
+from bot.adapters.matrix.polls import MatrixThreads
 from bot.adapters.matrix.power import JsonDict, RoomPowers
 from bot.adapters.matrix.render import Target, choice_index, strip_reply_fallback
 from bot.adapters.matrix.send import MatrixSender
@@ -56,6 +58,7 @@ from bot.core.engine import PREFIXES, Engine
 from bot.core.outbox import PostError
 from bot.core.refs import Caller, Place
 from bot.core.replies import Reply
+from bot.core.threads import Vote, VoteMode
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +98,7 @@ class MatrixAdapter:
         self.me = config.user_id
         self.state = state
         self.lease: SyncLease = lease or SoleLease()
-        self.sender = MatrixSender(self.client, self.state, clock)
+        self.sender = MatrixSender(self.client, self.state, clock, config.quiz_polls)
         self.powers = RoomPowers(self._load_power_state, config.moderator_power_level)
         # Set once the first sync has come back: rooms are known, posts can go out.
         self._connected = asyncio.Event()
@@ -110,6 +113,7 @@ class MatrixAdapter:
         # Why the adapter could not start (a refused login), for the exit code.
         self.failed: str | None = None
         self.engine.outbox.register(PLATFORM, self)
+        self.engine.threads.register(PLATFORM, MatrixThreads(self.sender))
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -345,7 +349,7 @@ class MatrixAdapter:
             log.warning("matrix: could not decrypt %s in %s", event_id, room_id)
             return
         kind = src.get("type")
-        if kind not in ("m.room.message", "m.reaction", "m.room.redaction"):
+        if kind not in ("m.room.message", "m.reaction", "m.room.redaction", *RESPONSES):
             return
         if not await self.state.first_sight(event_id, self.clock.now()):
             return
@@ -354,6 +358,8 @@ class MatrixAdapter:
             await self._on_message(room_id, sender, event_id, content)
         elif kind == "m.reaction":
             await self._on_reaction(room_id, sender, event_id, content)
+        elif kind in RESPONSES:
+            await self._on_poll_response(room_id, sender, str(kind), content)
         else:
             redacts = src.get("redacts") or content.get("redacts")
             if isinstance(redacts, str):
@@ -413,6 +419,36 @@ class MatrixAdapter:
         replies = await self.engine.run_line(caller, place, choices.pick_line(index), prefix="!")
         await self.sender.send_replies(
             room_id, replies, addressee=caller.display_name, member=caller.user_id
+        )
+
+    async def _on_poll_response(
+        self, room_id: str, sender: str, kind: str, content: Mapping[str, Any]
+    ) -> None:
+        """A member's poll response: a quiz poll's is their answer (the latest counts); any
+        other goes to the features as a vote that replaces their earlier one."""
+        found = response_of(kind, content)
+        if found is None:
+            return
+        poll_id, answers = found
+        place = Place(PLATFORM, room_id, room_id)
+        choices = await self.state.choices(poll_id)
+        if choices is not None:
+            chosen = indexes(answers, len(choices.options))
+            caller = await self._caller(room_id, sender, check_power=True)
+            line = choices.pick_line(chosen[0]) if chosen else choices.withdraw_line()
+            if line is None:
+                return
+            replies = await self.engine.run_line(caller, place, line, prefix="!")
+            await self.sender.send_replies(
+                room_id, replies, addressee=caller.display_name, member=caller.user_id
+            )
+            return
+        caller = await self._caller(room_id, sender, check_power=False)
+        options = tuple(int(a) - 1 for a in answers if a.isdigit() and int(a) >= 1)
+        if len(options) != len(answers):
+            options = ()  # an unknown answer id spoils the vote
+        await self.engine.threads.vote(
+            Vote(place, caller, poll_id, options, VoteMode.REPLACE, self.clock.now())
         )
 
     async def _on_redaction(self, room_id: str, redacted: str) -> None:
