@@ -214,7 +214,9 @@ async def build_app(
         poll_hours=config.chapters.poll_hours,
         progress_poll_hours=config.chapters.progress_poll_hours,
         is_opted_out=privacy.service.is_opted_out,
+        open_with_plan=config.chapters.open_with_plan,
     )
+    plan.service.reached.append(chapters.service.reached)
 
     for feature in (
         participation,

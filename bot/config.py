@@ -132,6 +132,8 @@ class ChaptersConfig(Section):
     poll_hours: int = Field(default=24, ge=1, le=768)
     # Hours a chapter thread's "How far are you?" poll stays open (1 to 768).
     progress_poll_hours: int = Field(default=168, ge=1, le=768)
+    # A moderator's `plan set N` also opens chapter N's thread (when it has none).
+    open_with_plan: bool = True
 
 
 class DiscordConfig(Section):

@@ -181,7 +181,7 @@ async def test_chapter_close_ends_the_poll_and_the_thread_stays_linked_after_a_r
 ) -> None:
     async with console_bot(tmp_path, clock) as bot:
         await bot.say("/plan set 15", **MOD)
-        await bot.say("/chapter open", **MOD)  # the plan's chapter
+        assert "already has its thread" in await bot.say("/chapter open", **MOD)  # the plan's
         await bot.say("/vote 1", user="bob")
     async with console_bot(tmp_path, clock) as bot:
         assert "already has its thread" in await bot.say("/chapter open 15", **MOD)
@@ -192,3 +192,41 @@ async def test_chapter_close_ends_the_poll_and_the_thread_stays_linked_after_a_r
         assert "Finished chapter 15: 1 vote (100%)" in posted
         assert "already closed" in await bot.say("/chapter close 15", **MOD)
         assert "already has its thread (closed)" in await bot.say("/chapter open 15", **MOD)
+
+
+async def test_plan_set_opens_the_chapters_thread_once_unless_configured_not_to(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        shown = await bot.say("/plan set 15 due 2026-12-01", **MOD)
+        assert "The group reads chapter 15" in shown
+        assert "Chapter 15 is open for discussion" in shown
+        assert "=== Chapter 15: The United Opposition, 1926-27 ===" in bot.posted()
+        shown = await bot.say("/plan set 15 due 2026-12-08", **MOD)
+        assert "open for discussion" not in shown and bot.posted() == ""
+    async with console_bot(tmp_path / "off", clock, chapters={"open_with_plan": False}) as bot:
+        shown = await bot.say("/plan set 15", **MOD)
+        assert "open for discussion" not in shown and bot.posted() == ""
+        assert await rows(bot, "SELECT * FROM chapter_threads") == []
+
+
+async def test_recap_counts_quiz_answers_on_the_chapter_and_privacy_covers_the_counts(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        await bot.say("/chapter open 15", **MOD)
+        await bot.say("Hello", user="bob")
+        await bot.say("/vote 2", user="bob")
+        await bot.say("/quiz start 15 truefalse questions 1", **MOD)
+        await bot.say("/answer true", user="bob")
+        await bot.say("/answer false", user="cat")
+        await bot.say("/quiz stop", **MOD)
+        recap = await bot.say("/recap 15", **MOD)
+        assert "Quiz: 2 answers, 1 right (50%)" in recap
+        shown = await bot.say("/privacy show", user="bob")
+        assert "Counts of your messages and quiz answers in 1 chapter thread(s)" in shown
+        assert "your votes in 1 poll(s)" in shown
+        await bot.say("/privacy delete confirm", user="bob")
+        assert await rows(bot, "SELECT * FROM chapter_members WHERE user_id = 'bob'") == []
+        assert await rows(bot, "SELECT * FROM chapter_poll_votes WHERE user_id = 'bob'") == []
+        assert "Counts of your messages" not in await bot.say("/privacy show", user="bob")

@@ -58,6 +58,7 @@ class ChaptersFeature(BaseFeature):
         poll_hours: int = 24,
         progress_poll_hours: int = 168,
         is_opted_out: OptedOut = nobody_opted_out,
+        open_with_plan: bool = True,
     ) -> None:
         self.repo = ChaptersRepo(db)
         self.service = ChaptersService(
@@ -72,6 +73,7 @@ class ChaptersFeature(BaseFeature):
             poll_hours,
             progress_poll_hours,
             is_opted_out,
+            open_with_plan,
         )
         engine.threads.sinks.append(self.service)
 

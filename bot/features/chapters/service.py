@@ -70,8 +70,10 @@ class ChaptersService:
         poll_hours: int = 24,
         progress_poll_hours: int = 168,
         is_opted_out: OptedOut = nobody_opted_out,
+        open_with_plan: bool = True,
     ) -> None:
         self.repo = repo
+        self.open_with_plan = open_with_plan
         self.store = store
         self.clock = clock
         self.threads = threads
@@ -148,6 +150,19 @@ class ChaptersService:
             title=f"Chapter {chapter.number} is open for discussion",
             text=f"{thread_title(chapter)}: {opened.link}",
         )
+
+    async def reached(self, place: Place, number: int, prefix: str) -> Reply | None:
+        """The plan reached a chapter: open its thread where the platform has threads,
+        unless it has one (the ChapterReached the composition root gives the plan)."""
+        if not self.open_with_plan or not self.threads.supports(place):
+            return None
+        book = await self.store.book_for(place)
+        if await self.repo.thread(place.group, book.meta.id, number) is not None:
+            return None
+        try:
+            return await self.open(place, number, prefix)
+        except UserError as exc:
+            return Reply(text=str(exc))
 
     async def close(self, place: Place, number: int | None, prefix: str) -> Reply:
         book, chapter = await self.chapter(place, number, prefix)
