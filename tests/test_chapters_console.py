@@ -19,7 +19,7 @@ MOD: dict[str, Any] = {"user": "mod", "moderator": True}
 async def advance(bot: ConsoleBot, clock: FakeClock, delta: timedelta) -> None:
     """Move the test clock and let the polls due by then end."""
     await clock.advance(delta)
-    await bot.app.feature("chapters", ChaptersFeature).service.wait_idle()
+    await bot.app.feature("chapters", ChaptersFeature).service.polls.wait_idle()
 
 
 async def rows(bot: ConsoleBot, sql: str) -> list[tuple[Any, ...]]:

@@ -130,7 +130,7 @@ async def test_a_thread_opens_once_per_chapter_with_the_prompts_and_a_poll(
         service = bot.app.feature("chapters", ChaptersFeature).service
         poll_row = await service.repo.poll_by_platform_id("discord", str(poll_message))
         assert poll_row is not None
-        result = await service.results(poll_row)
+        result = await service.polls.results(poll_row)
         assert result.counts == (1, 0, 1, 0)
     # The link is kept across a restart: no second thread.
     async with discord_bot(tmp_path, fake_discord, clock):
@@ -194,7 +194,7 @@ async def test_a_moderators_poll_is_expired_and_its_results_posted_when_it_ends(
         await heard.count(4)
         service = bot.app.feature("chapters", ChaptersFeature).service
         await clock.advance(timedelta(hours=24))
-        await service.wait_idle()
+        await service.polls.wait_idle()
         (expire,) = fake_discord.find("POST", rf"/channels/{GENERAL}/polls/{message_id}/expire")
         assert expire.status == 200
         results = [

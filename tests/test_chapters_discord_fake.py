@@ -3,16 +3,18 @@ the chapter tests on Discord are only as strict as these rules."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 
+from tests import test_discord_fake_rules as raw
 from tests.discord_fake.server import GENERAL, FakeDiscord
 
 FORUM = 1010
+# Raw HTTP to the fake: the `http` session fixture and `call`, as the fake's rule tests use.
+http = raw.http
+call = raw.call
 
 
 def poll(**changes: Any) -> dict[str, Any]:
@@ -23,20 +25,6 @@ def poll(**changes: Any) -> dict[str, Any]:
         "allow_multiselect": False,
         **changes,
     }
-
-
-@pytest.fixture
-async def http(fake_discord: FakeDiscord) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(f"{fake_discord.base}/") as session:
-        yield session
-
-
-async def call(
-    http: aiohttp.ClientSession, method: str, path: str, body: Any = None
-) -> tuple[int, Any]:
-    async with http.request(method, f"api/v10{path}", json=body) as response:
-        text = await response.text()
-        return response.status, json.loads(text) if text else None
 
 
 POLL_CASES = [

@@ -114,12 +114,12 @@ async def recap(chapters: ChaptersService, ctx: CommandContext, args: Args) -> R
 )
 async def poll(chapters: ChaptersService, ctx: CommandContext, args: Args) -> Reply:
     question, options = split_poll(args.text("poll") or "")
-    return await chapters.post_poll(ctx.place, question, options)
+    return await chapters.polls.post(ctx.place, question, options)
 
 
 @commands.command("poll end", "End the latest poll here now and post its results", moderator=True)
 async def poll_end(chapters: ChaptersService, ctx: CommandContext, args: Args) -> Reply:
-    return await chapters.end_latest(ctx.place)
+    return await chapters.polls.end_latest(ctx.place)
 
 
 @commands.command(
@@ -130,4 +130,4 @@ async def poll_end(chapters: ChaptersService, ctx: CommandContext, args: Args) -
 async def vote(chapters: ChaptersService, ctx: CommandContext, args: Args) -> Reply:
     choice = args.int("option")
     assert choice is not None
-    return await chapters.vote_here(ctx.place, ctx.caller, choice)
+    return await chapters.polls.vote_here(ctx.place, ctx.caller, choice)

@@ -75,7 +75,7 @@ class ChaptersFeature(BaseFeature):
             is_opted_out,
             open_with_plan,
         )
-        engine.threads.sinks.append(self.service)
+        engine.threads.sinks.append(self.service.polls)
 
     def commands(self) -> Sequence[Command]:
         return commands.bind(self.service)
@@ -90,7 +90,7 @@ class ChaptersFeature(BaseFeature):
         return [ChapterData(self.repo)]
 
     async def start(self) -> None:
-        await self.service.resume()
+        await self.service.polls.resume()
 
     async def stop(self) -> None:
         await self.service.flush()
