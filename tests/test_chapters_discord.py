@@ -207,3 +207,19 @@ async def test_a_moderators_poll_is_expired_and_its_results_posted_when_it_ends(
         assert "My Life: 1 vote (50%)" in text and "Memoirs: 1 vote (50%)" in text
         bad = await fake_discord.slash("mod", "poll", "new", poll="Only? | one")
         assert "a poll needs at least two options" in bad.text()
+
+
+async def test_a_refused_thread_says_why_and_stores_nothing(
+    tmp_path: Path, fake_discord: FakeDiscord, clock: FakeClock
+) -> None:
+    async with discord_bot(tmp_path, fake_discord, clock) as bot:
+        fake_discord.fail("POST", rf"/channels/{GENERAL}/threads", 403)
+        refused = await fake_discord.slash("mod", "chapter", "open", chapter="15")
+        assert refused.ephemeral()
+        assert "The thread could not be opened: Discord refused" in refused.text()
+        assert "Create Public Threads" in refused.text()
+        assert await bot.app.db.fetch("SELECT * FROM chapter_threads") == []
+        assert await bot.app.db.fetch("SELECT * FROM chapter_polls") == []
+        # Once the permission is there, the same command opens it.
+        opened = await fake_discord.slash("mod", "chapter", "open", chapter="15")
+        assert "is open for discussion" in opened.text()
