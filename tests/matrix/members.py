@@ -18,7 +18,7 @@ from nio import (
     SyncResponse,
 )
 
-from bot.adapters.matrix.adapter import exchange_keys
+from bot.adapters.matrix.keys import exchange_keys
 from tests.matrix.synapse import Synapse, user_id
 
 WAIT = 30.0
