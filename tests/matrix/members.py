@@ -17,6 +17,7 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
+from nio.crypto import decrypt_attachment
 
 from bot.adapters.matrix.keys import exchange_keys
 from tests.matrix.synapse import Synapse, user_id
@@ -195,6 +196,24 @@ class Member:
         assert isinstance(resp, RoomCreateResponse), resp
         await self.sync(0)
         return str(resp.room_id)
+
+    async def file_bytes(self, content: dict[str, Any]) -> bytes:
+        """The bytes of a media event's file: downloaded, and decrypted when it is an
+        encrypted attachment (`file` with key, iv and hash)."""
+        encrypted = content.get("file")
+        url = encrypted["url"] if encrypted else content["url"]
+        resp = await self.client.download(url)
+        assert hasattr(resp, "body"), resp
+        if not encrypted:
+            return bytes(resp.body)
+        return bytes(
+            decrypt_attachment(
+                resp.body,
+                encrypted["key"]["k"],
+                encrypted["hashes"]["sha256"],
+                encrypted["iv"],
+            )
+        )
 
     async def join(self, room_id: str) -> None:
         resp = await self.client.join(room_id)

@@ -23,6 +23,7 @@ from bot.adapters.matrix.login import (
     log_in,
     make_client,
 )
+from bot.adapters.matrix.outgoing import ReplyQueue
 from bot.adapters.matrix.power import RoomPowers
 from bot.adapters.matrix.render import Target
 from bot.adapters.matrix.rooms import RoomKeeper
@@ -37,6 +38,8 @@ from bot.core.refs import Place
 from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)
+
+DRAIN_WITHIN = 10.0  # seconds the queued replies may take to go out when syncing stops
 
 
 class MatrixAdapter:
@@ -70,8 +73,9 @@ class MatrixAdapter:
         self.sender = MatrixSender(self.client, self.state, clock)
         self.rooms = RoomKeeper(self.client, config)
         self.powers = RoomPowers(self.rooms.load_power_state, config.moderator_power_level)
+        self.outgoing = ReplyQueue()
         self.events = EventHandler(
-            engine, self.client, state, clock, self.sender, self.powers, self.me
+            engine, self.client, state, clock, self.sender, self.powers, config, self.outgoing
         )
         self.syncer = Syncer(
             self.client, config, state, clock, self.lease, self.events, self.rooms, self.powers
@@ -144,12 +148,18 @@ class MatrixAdapter:
         syncer = asyncio.create_task(
             self.syncer.run(self._connected.set, self.ready.set), name="matrix-sync"
         )
+        sending = asyncio.create_task(self.outgoing.run(), name="matrix-replies")
         try:
-            done, _ = await asyncio.wait({keeper, syncer}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {keeper, syncer, sending}, return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
-            for task in (keeper, syncer):
+            for task in (keeper, syncer, sending):
                 task.cancel()
-            await asyncio.gather(keeper, syncer, return_exceptions=True)
+            await asyncio.gather(keeper, syncer, sending, return_exceptions=True)
+            # What was answered before the stop still goes out (the lease may be lost:
+            # then the next holder does not answer these events again either).
+            await self.outgoing.drain(within=DRAIN_WITHIN)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 log.error("matrix: %s failed", task.get_name(), exc_info=task.exception())

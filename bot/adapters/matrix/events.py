@@ -1,26 +1,42 @@
 """Room events turned into core calls: `!name args` messages run commands, other messages
-and reactions are recorded as activity (never their text); a reaction with a letter on a
-message that carried choices runs the choice's line, and its redaction withdraws it."""
+(text, images, files, voice, video, stickers, poll answers) and reactions are recorded as
+activity (never their text); a reaction with a letter on a message that carried choices
+runs the choice's line, and its redaction withdraws it.
+
+Quiet in shared rooms: a `!word` that is none of the bot's commands (another bot's,
+perhaps) is only activity, unless the message mentions the bot or the room is a direct
+chat (`matrix.reply_to_unknown`). Replies are queued (outgoing.py), each linked to the
+event it answers."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
 
+from bot.adapters.matrix.outgoing import ReplyQueue
 from bot.adapters.matrix.power import RoomPowers
 from bot.adapters.matrix.render import Target, choice_index, strip_reply_fallback
 from bot.adapters.matrix.send import MatrixSender
 from bot.adapters.matrix.state import MatrixStore
+from bot.config import MatrixConfig
 from bot.core.clock import Clock
 from bot.core.engine import PREFIXES, Engine
 from bot.core.refs import Caller, Place
+from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "matrix"
+MESSAGE_TYPES = frozenset({"m.text", "m.emote", "m.image", "m.file", "m.audio", "m.video"})
+# Events other than m.room.message that count as taking part, like a message.
+PARTICIPATION_EVENTS = frozenset(
+    {"m.sticker", "m.poll.response", "org.matrix.msc3381.poll.response"}
+)
+HANDLED_EVENTS = frozenset({"m.room.message", "m.reaction", "m.room.redaction"})
 
 
 class EventHandler:
@@ -32,7 +48,8 @@ class EventHandler:
         clock: Clock,
         sender: MatrixSender,
         powers: RoomPowers,
-        me: str,
+        config: MatrixConfig,
+        outgoing: ReplyQueue,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -40,7 +57,9 @@ class EventHandler:
         self.clock = clock
         self.sender = sender
         self.powers = powers
-        self.me = me
+        self.config = config
+        self.me = config.user_id
+        self.outgoing = outgoing
 
     async def on_event(self, room_id: str, event: Any) -> None:
         src: Mapping[str, Any] = event.source
@@ -52,13 +71,15 @@ class EventHandler:
             log.warning("matrix: could not decrypt %s in %s", event_id, room_id)
             return
         kind = src.get("type")
-        if kind not in ("m.room.message", "m.reaction", "m.room.redaction"):
+        if kind not in HANDLED_EVENTS and kind not in PARTICIPATION_EVENTS:
             return
         if not await self.state.first_sight(event_id, self.clock.now()):
             return
         content = src.get("content") or {}
         if kind == "m.room.message":
             await self._on_message(room_id, sender, event_id, content)
+        elif kind in PARTICIPATION_EVENTS:
+            await self._on_participation(room_id, sender, content)
         elif kind == "m.reaction":
             await self._on_reaction(room_id, sender, event_id, content)
         else:
@@ -75,30 +96,64 @@ class EventHandler:
     async def _on_message(
         self, room_id: str, sender: str, event_id: str, content: Mapping[str, Any]
     ) -> None:
-        if content.get("msgtype") not in ("m.text", "m.emote", "m.image", "m.file"):
+        if content.get("msgtype") not in MESSAGE_TYPES:
             return
         relates = content.get("m.relates_to") or {}
         if relates.get("rel_type") == "m.replace":
             return  # an edit: the original was handled
-        thread_id = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        thread_id = _thread_of(content)
         body = content.get("body")
         text = strip_reply_fallback(body) if isinstance(body, str) else ""
         if content.get("msgtype") != "m.text":
             text = ""
-        stripped = text.strip()
-        is_command = stripped[:1] in PREFIXES
-        caller = await self.caller(room_id, sender, check_power=is_command)
+        if looks_like_command(text) and not self._answers(room_id, text, content):
+            text = ""  # another bot's command: only a message here
+        caller = await self.caller(room_id, sender, check_power=looks_like_command(text))
         place = Place(PLATFORM, room_id, room_id, thread_id)
         replies = await self.engine.on_message(caller, place, text)
         if replies:
-            await self.sender.send_replies(
-                room_id,
-                replies,
-                Target(thread_id, event_id),
-                event_id,
-                caller.display_name,
-                caller.user_id,
+            self.outgoing.put(
+                partial(
+                    self.sender.send_replies,
+                    room_id,
+                    replies,
+                    Target(thread_id, event_id),
+                    event_id,
+                    caller.display_name,
+                    caller.user_id,
+                )
             )
+
+    async def _on_participation(
+        self, room_id: str, sender: str, content: Mapping[str, Any]
+    ) -> None:
+        """A sticker or a poll answer: taking part, recorded like a message."""
+        place = Place(PLATFORM, room_id, room_id, _thread_of(content))
+        await self.engine.on_message(await self.caller(room_id, sender, False), place, "")
+
+    def _answers(self, room_id: str, text: str, content: Mapping[str, Any]) -> bool:
+        """Whether a command-like line gets an answer: always for the bot's own commands;
+        for any other word as `reply_to_unknown` says."""
+        word = text.strip()[1:].split(maxsplit=1)[0].lower()
+        if word in {c.name.split()[0] for c in self.engine.table}:
+            return True
+        policy = self.config.reply_to_unknown
+        if policy != "mentioned":
+            return policy == "always"
+        room = self.client.rooms.get(room_id)
+        if room is not None and room.member_count <= 2:
+            return True  # a direct chat with the bot
+        return self._mentions_me(content)
+
+    def _mentions_me(self, content: Mapping[str, Any]) -> bool:
+        mentions = content.get("m.mentions")
+        if isinstance(mentions, Mapping):
+            users = mentions.get("user_ids")
+            if isinstance(users, list) and self.me in users:
+                return True
+        html = content.get("formatted_body")
+        body = content.get("body")
+        return any(isinstance(t, str) and self.me in t for t in (body, html))
 
     async def _on_reaction(
         self, room_id: str, sender: str, event_id: str, content: Mapping[str, Any]
@@ -118,9 +173,7 @@ class EventHandler:
         self.engine.on_reaction(caller, place)
         await self.state.add_reaction(event_id, target, sender, index)
         replies = await self.engine.run_line(caller, place, choices.pick_line(index), prefix="!")
-        await self.sender.send_replies(
-            room_id, replies, addressee=caller.display_name, member=caller.user_id
-        )
+        self._queue(room_id, replies, target, caller)
 
     async def _on_redaction(self, room_id: str, redacted: str) -> None:
         withdrawal = await self.state.remove_reaction(redacted)
@@ -136,6 +189,29 @@ class EventHandler:
         caller = await self.caller(room_id, withdrawal.user_id, check_power=True)
         place = Place(PLATFORM, room_id, room_id)
         replies = await self.engine.run_line(caller, place, line, prefix="!")
-        await self.sender.send_replies(
-            room_id, replies, addressee=caller.display_name, member=caller.user_id
+        self._queue(room_id, replies, withdrawal.target_id, caller)
+
+    def _queue(self, room_id: str, replies: list[Reply], answered: str, caller: Caller) -> None:
+        """Queue the replies to a pick or a withdrawal, linked to the choice message."""
+        self.outgoing.put(
+            partial(
+                self.sender.send_replies,
+                room_id,
+                replies,
+                Target(None, answered),
+                addressee=caller.display_name,
+                member=caller.user_id,
+            )
         )
+
+
+def looks_like_command(text: str) -> bool:
+    """The engine's rule: a prefix, then a word right after it."""
+    stripped = text.strip()
+    return stripped[:1] in PREFIXES and len(stripped) > 1 and not stripped[1:2].isspace()
+
+
+def _thread_of(content: Mapping[str, Any]) -> str | None:
+    relates = content.get("m.relates_to") or {}
+    thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+    return thread if isinstance(thread, str) else None
