@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.adapters.matrix.events import PLATFORM, EventHandler
+from bot.adapters.matrix.links import RoomLines
 from bot.adapters.matrix.login import (
     Credentials,
     MatrixSetupError,
@@ -71,11 +72,20 @@ class MatrixAdapter:
         self.state = state
         self.lease: SyncLease = lease or SoleLease()
         self.sender = MatrixSender(self.client, self.state, clock)
-        self.rooms = RoomKeeper(self.client, config)
+        self.lines = RoomLines(state)
+        self.rooms = RoomKeeper(self.client, config, self.lines)
         self.powers = RoomPowers(self.rooms.load_power_state, config.moderator_power_level)
         self.outgoing = ReplyQueue()
         self.events = EventHandler(
-            engine, self.client, state, clock, self.sender, self.powers, config, self.outgoing
+            engine,
+            self.client,
+            state,
+            clock,
+            self.sender,
+            self.powers,
+            config,
+            self.outgoing,
+            self.lines,
         )
         self.syncer = Syncer(
             self.client, config, state, clock, self.lease, self.events, self.rooms, self.powers
@@ -174,4 +184,6 @@ class MatrixAdapter:
         """Posts without a command (daily quotes, timed reveals) into the place's room."""
         if not self.reaches(place):
             raise PostError("matrix: another process holds the sync lease and posts")
-        await self.sender.send_replies(place.channel_id, replies, Target(place.thread_id))
+        room_id = await self.lines.current(place.channel_id)  # an upgraded room's successor
+        thread = place.thread_id if room_id == place.channel_id else None
+        await self.sender.send_replies(room_id, replies, Target(thread))

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from nio import AsyncClient, MegolmEvent
+from nio import AsyncClient, MatrixRoom, MegolmEvent, RoomGetStateEventResponse
 
+from bot.adapters.matrix.links import RoomLines
 from bot.adapters.matrix.outgoing import ReplyQueue
 from bot.adapters.matrix.power import RoomPowers
 from bot.adapters.matrix.render import Target, choice_index, strip_reply_fallback
@@ -50,6 +51,7 @@ class EventHandler:
         powers: RoomPowers,
         config: MatrixConfig,
         outgoing: ReplyQueue,
+        lines: RoomLines,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -60,6 +62,7 @@ class EventHandler:
         self.config = config
         self.me = config.user_id
         self.outgoing = outgoing
+        self.lines = lines
 
     async def on_event(self, room_id: str, event: Any) -> None:
         src: Mapping[str, Any] = event.source
@@ -87,11 +90,26 @@ class EventHandler:
             if isinstance(redacts, str):
                 await self._on_redaction(room_id, redacts)
 
+    async def _place(self, room_id: str, thread_id: str | None = None) -> Place:
+        """The place of an event: keyed by the first room of an upgraded room's line."""
+        key = await self.lines.origin(room_id)
+        return Place(PLATFORM, key, key, thread_id)
+
     async def caller(self, room_id: str, user_id: str, check_power: bool) -> Caller:
         room = self.client.rooms.get(room_id)
+        if room is not None and user_id not in room.users:
+            await self._learn_member(room, user_id)
         name = (room.user_name(user_id) if room is not None else None) or user_id
         moderator = await self.powers.is_moderator(room_id, user_id) if check_power else False
         return Caller(user_id=user_id, display_name=name, platform_moderator=moderator)
+
+    async def _learn_member(self, room: MatrixRoom, user_id: str) -> None:
+        """Members come lazily and a restart forgets them: ask for one unknown member's
+        event once, for their display name."""
+        resp = await self.client.room_get_state_event(room.room_id, "m.room.member", user_id)
+        if isinstance(resp, RoomGetStateEventResponse):
+            name = resp.content.get("displayname")
+            room.add_member(user_id, name if isinstance(name, str) else None, None)
 
     async def _on_message(
         self, room_id: str, sender: str, event_id: str, content: Mapping[str, Any]
@@ -109,7 +127,7 @@ class EventHandler:
         if looks_like_command(text) and not self._answers(room_id, text, content):
             text = ""  # another bot's command: only a message here
         caller = await self.caller(room_id, sender, check_power=looks_like_command(text))
-        place = Place(PLATFORM, room_id, room_id, thread_id)
+        place = await self._place(room_id, thread_id)
         replies = await self.engine.on_message(caller, place, text)
         if replies:
             self.outgoing.put(
@@ -128,7 +146,7 @@ class EventHandler:
         self, room_id: str, sender: str, content: Mapping[str, Any]
     ) -> None:
         """A sticker or a poll answer: taking part, recorded like a message."""
-        place = Place(PLATFORM, room_id, room_id, _thread_of(content))
+        place = await self._place(room_id, _thread_of(content))
         await self.engine.on_message(await self.caller(room_id, sender, False), place, "")
 
     def _answers(self, room_id: str, text: str, content: Mapping[str, Any]) -> bool:
@@ -163,7 +181,7 @@ class EventHandler:
         key = relates.get("key")
         if relates.get("rel_type") != "m.annotation" or not isinstance(target, str):
             return
-        place = Place(PLATFORM, room_id, room_id)
+        place = await self._place(room_id)
         choices = await self.state.choices(target)
         index = choice_index(key) if isinstance(key, str) else None
         if choices is None or index is None or index >= len(choices.options):
@@ -187,7 +205,7 @@ class EventHandler:
         if line is None:
             return
         caller = await self.caller(room_id, withdrawal.user_id, check_power=True)
-        place = Place(PLATFORM, room_id, room_id)
+        place = await self._place(room_id)
         replies = await self.engine.run_line(caller, place, line, prefix="!")
         self._queue(room_id, replies, withdrawal.target_id, caller)
 

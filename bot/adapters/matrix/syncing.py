@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +28,12 @@ log = logging.getLogger(__name__)
 
 SEEN_KEPT = timedelta(days=7)
 PRUNE_EVERY = 1000  # syncs between two clean-ups of the handled event ids
-SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"types": []}}
+# Members come lazily: a batch carries the member events of its timeline's senders only
+# (spec: "Lazy-loading room members"), not every member of every room.
+SYNC_FILTER = {
+    "room": {"timeline": {"limit": 100}, "state": {"lazy_load_members": True}},
+    "presence": {"types": []},
+}
 # How far back a gap in a room's timeline is filled after an outage (pages of 100 events).
 BACKFILL_PAGES = 10
 
@@ -57,8 +62,11 @@ class Syncer:
 
     async def run(self, on_connected: Callable[[], None], on_ready: Callable[[], None]) -> None:
         """Sync until cancelled or the lease is lost; `on_connected` after each good sync
-        response, `on_ready` once the first one is handled."""
+        response, `on_ready` once the first one is handled. Full state only on the very
+        first sync of the account (no kept token); later starts go on from the token."""
         token = await self.state.sync_token()
+        if token is not None:
+            await self.rooms.learn_joined_rooms()
         first = True
         failures = syncs = 0
         while True:
@@ -67,7 +75,7 @@ class Syncer:
                     timeout=0 if first else int(self.config.sync_timeout * 1000),
                     sync_filter=SYNC_FILTER,
                     since=token,
-                    full_state=first or None,
+                    full_state=True if token is None else None,
                 )
                 if isinstance(resp, SyncResponse):
                     if not await self.lease.held():
@@ -96,30 +104,54 @@ class Syncer:
                 on_ready()
 
     async def _handle_sync(self, resp: SyncResponse, since: str | None) -> None:
-        history = since is None
         for room_id, invite in resp.rooms.invite.items():
             await self.rooms.on_invite(room_id, invite.invite_state)
         for room_id in resp.rooms.leave:
             self.powers.forget(room_id)
         for room_id, info in resp.rooms.join.items():
-            for event in info.state:
+            await self._handle_room(room_id, info, since)
+
+    async def _handle_room(self, room_id: str, info: Any, since: str | None) -> None:
+        history = since is None
+        left = False  # someone else left or was banned in this batch
+        for event in info.state:
+            self.powers.on_state_event(room_id, event.source)
+            await self._follow_tombstone(room_id, event.source)
+        events = list(info.timeline.events)
+        joined_at = len(events) if history else self._joined_at(events)
+        if info.timeline.limited and joined_at == 0 and since is not None:
+            events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+        for index, event in enumerate(events):
+            # State changes apply in timeline order: a command sees the levels of its time.
+            if "state_key" in event.source:
                 self.powers.on_state_event(room_id, event.source)
-            events = list(info.timeline.events)
-            joined_at = len(events) if history else self._joined_at(events)
-            if info.timeline.limited and joined_at == 0 and since is not None:
-                events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
-            for index, event in enumerate(events):
-                # State changes apply in timeline order: a command sees the levels of its time.
-                if "state_key" in event.source:
-                    self.powers.on_state_event(room_id, event.source)
-                if index < joined_at:
-                    continue  # history from before the bot's start or its arrival
-                try:
-                    await self.events.on_event(room_id, event)
-                except PostError as exc:
-                    log.warning("matrix: %s", exc)
-                except Exception:
-                    log.exception("matrix: handling an event in %s failed", room_id)
+                await self._follow_tombstone(room_id, event.source)
+                left = left or self._is_departure(event.source)
+            if index < joined_at:
+                continue  # history from before the bot's start or its arrival
+            try:
+                await self.events.on_event(room_id, event)
+            except PostError as exc:
+                log.warning("matrix: %s", exc)
+            except Exception:
+                log.exception("matrix: handling an event in %s failed", room_id)
+        if left and room_id in self.client.rooms:
+            await self.rooms.leave_if_alone(room_id)
+
+    async def _follow_tombstone(self, room_id: str, src: Mapping[str, Any]) -> None:
+        if src.get("type") == "m.room.tombstone" and src.get("state_key") == "":
+            content = src.get("content")
+            if isinstance(content, Mapping):
+                await self.rooms.on_tombstone(room_id, content)
+
+    def _is_departure(self, src: Mapping[str, Any]) -> bool:
+        """A member other than the bot left or was banned (or kicked)."""
+        membership = (src.get("content") or {}).get("membership")
+        return (
+            src.get("type") == "m.room.member"
+            and src.get("state_key") != self.me
+            and membership in ("leave", "ban")
+        )
 
     async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[Any]:
         """The events a limited timeline left out, from the kept token on (oldest first)."""
