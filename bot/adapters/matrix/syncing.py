@@ -104,12 +104,13 @@ class Syncer:
                 on_ready()
 
     async def _handle_sync(self, resp: SyncResponse, since: str | None) -> None:
+        for room_id, info in resp.rooms.join.items():
+            await self._handle_room(room_id, info, since)
+        # After the joined rooms: an upgrade seen there makes its successor's invite welcome.
         for room_id, invite in resp.rooms.invite.items():
             await self.rooms.on_invite(room_id, invite.invite_state)
         for room_id in resp.rooms.leave:
             self.powers.forget(room_id)
-        for room_id, info in resp.rooms.join.items():
-            await self._handle_room(room_id, info, since)
 
     async def _handle_room(self, room_id: str, info: Any, since: str | None) -> None:
         history = since is None
