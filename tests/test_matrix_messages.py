@@ -164,15 +164,24 @@ async def test_members_are_lazy_loaded_and_full_state_is_asked_only_at_the_first
     the member's display name, in a room it learnt from /joined_rooms."""
     bot_user = world.bot_account()
     alice = await world.member("alice")
+    bob = await world.member("bob")
     await alice.client.set_displayname("Alice Liddell")
     async with world.bot(bot_user):
         room = await alice.create_room(invite=[bot_user], version="10")
+        shared = await alice.create_room(invite=[bot_user, bob.user_id], version="10")
+        await bob.join(shared)
         await alice.joined(room, bot_user)
+        await alice.joined(shared, bot_user)
     async with world.bot(bot_user) as bot:
         assert room in bot.adapter.client.rooms
         await alice.say(room, "!nonsense-for-the-name")
         error = await alice.notice(room, "Unknown command", sender=bot_user)
         assert error["content"]["body"].startswith("Alice Liddell:")
+        # Members unknown since the restart: a room of three is still not a direct chat.
+        await bob.say(shared, "!weather")
+        await bob.say(shared, "!about")
+        await bob.notice(shared, "Kruzhok is a bot", sender=bot_user)
+        assert len(from_bot(bob, shared, bot_user)) == 1
     syncs = _bot_syncs(synapse, bot_user)
     assert len(syncs) >= 2
     assert all("lazy_load_members%22:true" in s for s in syncs), syncs[0]

@@ -124,7 +124,7 @@ class EventHandler:
         text = strip_reply_fallback(body) if isinstance(body, str) else ""
         if content.get("msgtype") != "m.text":
             text = ""
-        if looks_like_command(text) and not self._answers(room_id, text, content):
+        if looks_like_command(text) and not await self._answers(room_id, text, content):
             text = ""  # another bot's command: only a message here
         caller = await self.caller(room_id, sender, check_power=looks_like_command(text))
         place = await self._place(room_id, thread_id)
@@ -149,7 +149,7 @@ class EventHandler:
         place = await self._place(room_id, _thread_of(content))
         await self.engine.on_message(await self.caller(room_id, sender, False), place, "")
 
-    def _answers(self, room_id: str, text: str, content: Mapping[str, Any]) -> bool:
+    async def _answers(self, room_id: str, text: str, content: Mapping[str, Any]) -> bool:
         """Whether a command-like line gets an answer: always for the bot's own commands;
         for any other word as `reply_to_unknown` says."""
         word = text.strip()[1:].split(maxsplit=1)[0].lower()
@@ -158,10 +158,22 @@ class EventHandler:
         policy = self.config.reply_to_unknown
         if policy != "mentioned":
             return policy == "always"
-        room = self.client.rooms.get(room_id)
-        if room is not None and room.member_count <= 2:
-            return True  # a direct chat with the bot
+        if await self._is_direct_chat(room_id):
+            return True
         return self._mentions_me(content)
+
+    async def _is_direct_chat(self, room_id: str) -> bool:
+        """Two members at most (joined or invited). With lazy-loaded members and no room
+        summary in this session, the members are asked for once, so a big room whose
+        members are not known yet is not taken for a direct chat."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return False
+        summary = room.summary
+        counted = summary is not None and summary.joined_member_count is not None
+        if not counted and not room.members_synced:
+            await self.client.joined_members(room_id)
+        return bool(room.member_count <= 2)
 
     def _mentions_me(self, content: Mapping[str, Any]) -> bool:
         mentions = content.get("m.mentions")
