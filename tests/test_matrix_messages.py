@@ -15,19 +15,10 @@ from bot.core.activity import ActivityKind
 from bot.core.replies import Reply
 from tests.matrix.commands import big_line, poll_commands
 from tests.matrix.fixtures import PASSWORD, World
-from tests.matrix.members import Event, Member
 from tests.matrix.synapse import Synapse, user_id
 from tests.quiz_helpers import Recorder
 
 LIMIT = 65_536
-
-
-def from_bot(member: Member, room: str, bot_user: str) -> list[Event]:
-    return [
-        e
-        for r, e in member.seen
-        if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
-    ]
 
 
 async def wait_until(check: object, what: str, timeout: float = 20.0) -> None:
@@ -57,7 +48,7 @@ async def test_a_reply_past_the_event_size_limit_arrives_whole_in_pieces_or_as_a
 
         command = await alice.say(room, "!big 600")
         await alice.notice(room, big_line(599), sender=bot_user)
-        pieces = [e["content"] for e in from_bot(alice, room, bot_user)]
+        pieces = [e["content"] for e in alice.messages_from(room, bot_user)]
         assert len(pieces) >= 2
         assert "\n".join(p["body"] for p in pieces) == text
         for piece in pieces:
@@ -181,7 +172,7 @@ async def test_members_are_lazy_loaded_and_full_state_is_asked_only_at_the_first
         await bob.say(shared, "!weather")
         await bob.say(shared, "!about")
         await bob.notice(shared, "Kruzhok is a bot", sender=bot_user)
-        assert len(from_bot(bob, shared, bot_user)) == 1
+        assert len(bob.messages_from(shared, bot_user)) == 1
     syncs = _bot_syncs(synapse, bot_user)
     assert len(syncs) >= 2
     assert all("lazy_load_members%22:true" in s for s in syncs), syncs[0]
@@ -244,7 +235,7 @@ async def test_a_reply_kept_waiting_does_not_hold_the_sync_and_429s_are_waited_o
             "the message after the held reply",
         )
         await alice.sync(0)
-        assert from_bot(alice, room, bot_user) == []  # the reply is still held
+        assert alice.messages_from(room, bot_user) == []  # the reply is still held
         gate.set()
         await alice.notice(room, "Kruzhok is a bot", sender=bot_user)
 
@@ -253,7 +244,7 @@ async def test_a_reply_kept_waiting_does_not_hold_the_sync_and_429s_are_waited_o
             await alice.say(room, f"!summary {chapter}")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            answers = [e for e in from_bot(alice, room, bot_user) if "Chapter 15" in str(e)]
+            answers = [e for e in alice.messages_from(room, bot_user) if "Chapter 15" in str(e)]
             if len(answers) == 4:
                 break
             await alice.sync(500)

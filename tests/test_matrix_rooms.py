@@ -13,15 +13,6 @@ from bot.core.refs import Place
 from bot.core.replies import Reply
 from tests.matrix.commands import poll_commands
 from tests.matrix.fixtures import RunningBot, World
-from tests.matrix.members import Event, Member
-
-
-def bot_messages(member: Member, room: str, bot_user: str) -> list[Event]:
-    return [
-        e
-        for r, e in member.seen
-        if r == room and e.get("sender") == bot_user and e.get("type") == "m.room.message"
-    ]
 
 
 async def test_an_unknown_command_is_answered_only_when_the_bot_is_mentioned_or_in_a_dm(
@@ -42,7 +33,7 @@ async def test_an_unknown_command_is_answered_only_when_the_bot_is_mentioned_or_
         await alice.say(room, "/roll 2d6")
         await alice.say(room, "!about")
         await alice.notice(room, "Kruzhok is a bot", sender=bot_user)
-        answers = [e["content"]["body"] for e in bot_messages(alice, room, bot_user)]
+        answers = [e["content"]["body"] for e in alice.messages_from(room, bot_user)]
         assert len(answers) == 1, answers  # nothing about !weather or /roll before it
 
         await alice.send(
@@ -67,7 +58,7 @@ async def test_an_unknown_command_is_answered_only_when_the_bot_is_mentioned_or_
         await alice.say(direct, "!weather")
         await alice.say(direct, "!about")
         await alice.notice(direct, "Kruzhok is a bot", sender=bot_user)
-        bodies = [e["content"]["body"] for e in bot_messages(alice, direct, bot_user)]
+        bodies = [e["content"]["body"] for e in alice.messages_from(direct, bot_user)]
         assert sum("Unknown command" in b for b in bodies) == 1  # "never": not the second
 
 
@@ -129,10 +120,7 @@ async def test_an_export_goes_to_an_encrypted_direct_room_kept_in_m_direct(world
         await alice.joined(room, bot_user)
         await alice.say(room, "!secret")
         await alice.notice(room, "sent it to you in a direct message", sender=bot_user)
-        deadline = time.monotonic() + 20
-        while not alice.invites and time.monotonic() < deadline:
-            await alice.sync(500)
-        direct = alice.invites[0]
+        direct = await alice.first_invite()
         await alice.join(direct)
         encryption = await alice.client.room_get_state_event(direct, "m.room.encryption", "")
         assert encryption.content["algorithm"] == "m.megolm.v1.aes-sha2"
@@ -214,15 +202,7 @@ async def test_an_upgraded_room_is_followed_and_the_group_keeps_its_data(world: 
         await alice.say(new, "!stats")
         stats = await alice.notice(new, "Participation of", sender=bot_user)
         assert "This week: 2 messages" in stats["content"]["body"]
-        left = await mod.wait_for(
-            lambda r, e: (
-                r == old
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "leave"
-            ),
-            what="the bot to leave the old room",
-        )
+        left = await mod.membership(old, bot_user, "leave")
         assert left["sender"] == bot_user
 
         await bot.adapter.post(Place("matrix", old, old), [Reply(text="a daily quote")])
@@ -261,13 +241,5 @@ async def test_an_invite_only_room_upgraded_is_followed_on_the_invite_to_its_suc
         await alice.notice(new, "Kruzhok is a bot", sender=bot_user)
 
         other = await alice.create_room(invite=[bot_user], version="10")
-        refused = await alice.wait_for(
-            lambda r, e: (
-                r == other
-                and e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_user
-                and e["content"].get("membership") == "leave"
-            ),
-            what="the bot to decline alice's other invite",
-        )
+        refused = await alice.membership(other, bot_user, "leave")
         assert refused["sender"] == bot_user

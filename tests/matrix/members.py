@@ -90,16 +90,38 @@ class Member:
 
     async def joined(self, room_id: str, user_id: str, timeout: float = WAIT) -> Event:
         """Wait until `user_id` has joined `room_id` (the bot accepting its invite)."""
+        return await self.membership(room_id, user_id, "join", timeout)
+
+    async def membership(
+        self, room_id: str, user_id: str, membership: str, timeout: float = WAIT
+    ) -> Event:
+        """Wait for `user_id`'s membership in `room_id` to become `membership`."""
         return await self.wait_for(
             lambda r, e: (
                 r == room_id
                 and e.get("type") == "m.room.member"
                 and e.get("state_key") == user_id
-                and e["content"].get("membership") == "join"
+                and e["content"].get("membership") == membership
             ),
             timeout,
-            what=f"{user_id} to join",
+            what=f"{user_id} to {membership}",
         )
+
+    async def first_invite(self, timeout: float = 20.0) -> str:
+        """The first room this member is invited to (waiting for it, bounded)."""
+        deadline = time.monotonic() + timeout
+        while not self.invites and time.monotonic() < deadline:
+            await self.sync(500)
+        assert self.invites, f"{self.name} got no invite within {timeout}s"
+        return self.invites[0]
+
+    def messages_from(self, room_id: str, sender: str) -> list[Event]:
+        """The m.room.message events of `sender` in `room_id` seen so far."""
+        return [
+            e
+            for r, e in self.seen
+            if r == room_id and e.get("sender") == sender and e.get("type") == "m.room.message"
+        ]
 
     async def notice(
         self, room_id: str, contains: str = "", sender: str | None = None, timeout: float = WAIT
