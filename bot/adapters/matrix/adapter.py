@@ -22,6 +22,7 @@ from bot.adapters.matrix.login import (
     MatrixSetupError,
     check_config,
     log_in,
+    log_in_again,
     make_client,
 )
 from bot.adapters.matrix.outgoing import ReplyQueue
@@ -98,6 +99,7 @@ class MatrixAdapter:
         self.standby = asyncio.Event()
         self.holding = False  # this process holds the sync lease
         self._logged_in = False
+        self._logged_in_again = False  # a new login after M_UNKNOWN_TOKEN, not yet synced
         # Why the adapter could not start (a refused login), for the exit code.
         self.failed: str | None = None
         self.engine.outbox.register(PLATFORM, self)
@@ -135,6 +137,8 @@ class MatrixAdapter:
                     self.ready.clear()
                     self._connected.clear()
                     await self.lease.release()
+                if self.failed:
+                    return
                 log.warning("matrix: lost the sync lease of %s; stopped syncing", self.me)
         finally:
             await self.client.close()
@@ -151,12 +155,31 @@ class MatrixAdapter:
         self._logged_in = True
         return True
 
+    async def _log_in_again(self) -> bool:
+        """M_UNKNOWN_TOKEN on a sync: one new login; a second refusal before any sync
+        went through stops the adapter (`failed`), never an endless retry."""
+        try:
+            if self._logged_in_again:
+                raise MatrixSetupError("the homeserver refused the new login's token too")
+            self._logged_in_again = True
+            await log_in_again(self.client, self.config, self.creds, self.store_dir)
+        except MatrixSetupError as exc:
+            self.failed = str(exc)
+            log.error("matrix: %s", exc)
+            return False
+        return True
+
+    def _synced(self) -> None:
+        """A sync went through: connected, and a new login (if any) holds."""
+        self._logged_in_again = False
+        self._connected.set()
+
     async def _sync_while_held(self) -> None:
         """Sync while the lease is renewed; return at once when it is lost."""
         await self.state.forget_seen_before(self.clock.now() - SEEN_KEPT)
         keeper = asyncio.create_task(self.lease.keep(), name="matrix-lease")
         syncer = asyncio.create_task(
-            self.syncer.run(self._connected.set, self.ready.set), name="matrix-sync"
+            self.syncer.run(self._synced, self.ready.set, self._log_in_again), name="matrix-sync"
         )
         sending = asyncio.create_task(self.outgoing.run(), name="matrix-replies")
         try:
@@ -187,3 +210,10 @@ class MatrixAdapter:
         room_id = await self.lines.current(place.channel_id)  # an upgraded room's successor
         thread = place.thread_id if room_id == place.channel_id else None
         await self.sender.send_replies(room_id, replies, Target(thread))
+
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
+        """A private note without a command (a review reminder): in the bot's direct room
+        with the member, never in the reading room."""
+        if not self.reaches(place):
+            raise PostError("matrix: another process holds the sync lease and posts")
+        await self.sender.send_replies(await self.sender.direct_room(user_id), replies)

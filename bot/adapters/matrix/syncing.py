@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from nio import AsyncClient, RoomMessagesResponse, SyncResponse
 
 from bot.adapters.matrix.events import EventHandler
 from bot.adapters.matrix.keys import exchange_keys
+from bot.adapters.matrix.login import UNKNOWN_TOKEN
 from bot.adapters.matrix.power import RoomPowers
 from bot.adapters.matrix.rooms import RoomKeeper
 from bot.adapters.matrix.state import MatrixStore, SyncLease
@@ -60,10 +61,16 @@ class Syncer:
         self.powers = powers
         self.me = config.user_id
 
-    async def run(self, on_connected: Callable[[], None], on_ready: Callable[[], None]) -> None:
+    async def run(
+        self,
+        on_connected: Callable[[], None],
+        on_ready: Callable[[], None],
+        log_in_again: Callable[[], Awaitable[bool]],
+    ) -> None:
         """Sync until cancelled or the lease is lost; `on_connected` after each good sync
-        response, `on_ready` once the first one is handled. Full state only on the very
-        first sync of the account (no kept token); later starts go on from the token."""
+        response, `on_ready` once the first one is handled; on M_UNKNOWN_TOKEN
+        `log_in_again`, and stop when it fails. Full state only on the very first sync of
+        the account (no kept token); later starts go on from the token."""
         token = await self.state.sync_token()
         if token is not None:
             await self.rooms.learn_joined_rooms()
@@ -87,6 +94,10 @@ class Syncer:
                 log.exception("matrix: sync failed")
                 resp = None
             if not isinstance(resp, SyncResponse):
+                if getattr(resp, "status_code", None) == UNKNOWN_TOKEN:
+                    if not await log_in_again():
+                        return
+                    continue
                 failures += 1
                 wait = min(self.config.max_retry_wait, 0.5 * 2 ** min(failures, 6))
                 log.warning("matrix: sync failed (%s); again in %.1fs", resp, wait)
