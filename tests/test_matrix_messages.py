@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import urllib.request
 
 from bot.adapters.matrix.render import notice_content
 from bot.core.activity import ActivityKind
 from bot.core.replies import Reply
+from tests.matrix.admin import Admin
 from tests.matrix.commands import big_line, poll_commands
-from tests.matrix.fixtures import PASSWORD, World
-from tests.matrix.synapse import Synapse, user_id
+from tests.matrix.fixtures import World
+from tests.matrix.synapse import Synapse
 from tests.quiz_helpers import Recorder
 
 LIMIT = 65_536
@@ -180,30 +180,7 @@ async def test_members_are_lazy_loaded_and_full_state_is_asked_only_at_the_first
 
 
 def _override_rate(hs: Synapse, target: str, per_second: int, burst: int) -> None:
-    admin = f"ratelimiter{time.monotonic_ns()}"
-    hs.register(admin, PASSWORD, admin=True)
-    login = urllib.request.Request(
-        f"{hs.url}/_matrix/client/v3/login",
-        data=json.dumps(
-            {
-                "type": "m.login.password",
-                "identifier": {"type": "m.id.user", "user": user_id(admin)},
-                "password": PASSWORD,
-            }
-        ).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(login, timeout=10) as resp:
-        token = json.load(resp)["access_token"]
-    override = urllib.request.Request(
-        f"{hs.url}/_synapse/admin/v1/users/{target}/override_ratelimit",
-        data=json.dumps({"messages_per_second": per_second, "burst_count": burst}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST",
-    )
-    with urllib.request.urlopen(override, timeout=10):
-        pass
+    Admin.register(hs, f"ratelimiter{time.monotonic_ns()}").override_rate(target, per_second, burst)
 
 
 async def test_a_reply_kept_waiting_does_not_hold_the_sync_and_429s_are_waited_out(
