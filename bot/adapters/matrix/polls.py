@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from bot.adapters.matrix.links import RoomLines
 from bot.adapters.matrix.poll_events import (
     POLL_END,
     POLL_START,
@@ -35,40 +36,49 @@ PLATFORM = "matrix"
 
 
 class MatrixThreads:
-    def __init__(self, sender: MatrixSender) -> None:
+    def __init__(self, sender: MatrixSender, lines: RoomLines) -> None:
         self.sender = sender
+        self.lines = lines
+
+    async def _room(self, place: Place) -> tuple[str, str | None]:
+        """The room to send to (an upgraded room's successor) and the thread there (a
+        thread of the old room stays behind)."""
+        room_id = await self.lines.current(place.channel_id)
+        return room_id, place.thread_id if room_id == place.channel_id else None
 
     async def open_thread(self, place: Place, spec: ThreadSpec) -> OpenedThread:
-        room = place.channel_id
+        room, _ = await self._room(place)
         card = notice_content(spec.opening)
         if card is None:
             raise PostError("the chapter's card is empty")
         root = await self.sender.send(room, "m.room.message", card)
+        # The thread's place keeps the group's key; its messages come keyed so too.
+        thread = Place(PLATFORM, place.group_id, place.channel_id, root)
         poll_id = None
         if spec.poll is not None:
-            poll_id = await self.post_poll(Place(PLATFORM, place.group_id, room, root), spec.poll)
-        thread = Place(PLATFORM, place.group_id, room, root)
+            poll_id = await self.post_poll(thread, spec.poll)
         return OpenedThread(thread, f"https://matrix.to/#/{room}/{root}", poll_id)
 
     async def close_thread(self, thread: Place) -> bool:
+        room, thread_id = await self._room(thread)
         note = Reply(text="This discussion is closed.")
-        content = notice_content(note, Target(thread.thread_id))
+        content = notice_content(note, Target(thread_id))
         if content is not None:
-            await self.sender.send(thread.channel_id, "m.room.message", content)
+            await self.sender.send(room, "m.room.message", content)
         return False
 
     async def post_poll(self, place: Place, poll: PollSpec) -> str:
+        room, thread_id = await self._room(place)
         content = poll_start_content(
             poll.question,
             poll.options,
             undisclosed=poll.undisclosed,
             max_selections=len(poll.options) if poll.multiselect else 1,
-            target=Target(place.thread_id),
+            target=Target(thread_id),
         )
-        return await self.sender.send(place.channel_id, POLL_START, content)
+        return await self.sender.send(room, POLL_START, content)
 
     async def end_poll(self, place: Place, poll_id: str, results: Reply) -> None:
-        await self.sender.send(
-            place.channel_id, POLL_END, poll_end_content(poll_id, render_plain(results), {})
-        )
-        await self.sender.send_replies(place.channel_id, [results], Target(place.thread_id))
+        room, thread_id = await self._room(place)
+        await self.sender.send(room, POLL_END, poll_end_content(poll_id, render_plain(results), {}))
+        await self.sender.send_replies(room, [results], Target(thread_id))
