@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.clock import FakeClock
+from bot.core.refs import Caller
+from bot.core.threads import Vote, VoteMode
 from bot.features.chapters.feature import ChaptersFeature
-from tests.harness import ConsoleBot, console_bot
+from tests.harness import START, ConsoleBot, console_bot
 
 MOD: dict[str, Any] = {"user": "mod", "moderator": True}
 
@@ -230,3 +232,33 @@ async def test_recap_counts_quiz_answers_on_the_chapter_and_privacy_covers_the_c
         assert await rows(bot, "SELECT * FROM chapter_members WHERE user_id = 'bob'") == []
         assert await rows(bot, "SELECT * FROM chapter_poll_votes WHERE user_id = 'bob'") == []
         assert "Counts of your messages" not in await bot.say("/privacy show", user="bob")
+
+
+async def test_a_platform_vote_replaces_the_members_choice_and_a_bad_option_spoils_it(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Votes heard by an adapter (here pushed as the core's Vote): the latest replaces the
+    earlier, only the first of several counts, an unknown option spoils the vote, a
+    removal takes one back, and votes after the end are ignored."""
+    async with console_bot(tmp_path, clock) as bot:
+        await bot.say("/poll Meet on? | Monday | Friday | Sunday", **MOD)
+        ((poll_id,),) = await rows(bot, "SELECT poll_id FROM chapter_polls")
+        place = bot.adapter.place
+        threads = bot.app.engine.threads
+
+        async def vote(user: str, options: tuple[int, ...], mode: VoteMode) -> None:
+            await threads.vote(Vote(place, Caller(user, user), poll_id, options, mode, START))
+
+        async def votes() -> list[tuple[Any, ...]]:
+            return await rows(bot, "SELECT user_id, choice FROM chapter_poll_votes ORDER BY 1, 2")
+
+        await vote("bob", (0,), VoteMode.REPLACE)
+        await vote("bob", (2, 1), VoteMode.REPLACE)
+        await vote("cat", (1,), VoteMode.ADD)
+        assert await votes() == [("bob", 2), ("cat", 1)]
+        await vote("bob", (1, 7), VoteMode.REPLACE)
+        await vote("cat", (1,), VoteMode.REMOVE)
+        assert await votes() == []
+        await bot.say("/poll end", **MOD)
+        await vote("dan", (0,), VoteMode.REPLACE)
+        assert await votes() == []

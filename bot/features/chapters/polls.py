@@ -113,6 +113,10 @@ class ChapterPolls:
         self, poll: Poll, place: Place, caller: Caller, options: Sequence[int], mode: VoteMode
     ) -> None:
         valid = [i for i in options if 0 <= i < len(poll.options)]
+        if len(valid) != len(options):
+            valid = []  # an option the poll does not have spoils the vote (MSC3381)
+        if mode is VoteMode.REPLACE:
+            valid = valid[:1]  # every poll here takes one option (max_selections 1)
         at = epoch(self.clock.now())
         await self.repo.set_votes(
             poll.id,
