@@ -85,18 +85,31 @@ def plural(n: int, noun: str) -> str:
         convert=as_int, type=int),
     Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME",
         by_position=False),
+    Arg("untimed", "questions stay open until quiz next (same as seconds 0)",
+        kind=ArgKind.FLAG),
+    Arg("auto", "hands-off: reveal each question when its time is up, then ask the next",
+        kind=ArgKind.FLAG),
     moderator=True,
-    details="Without a chapter the questions come from all chapters, in a random order.",
+    details="Without a chapter the questions come from all chapters, in a random order. "
+    "`seconds 0` or `untimed` overrides a configured default time. `auto` needs timed "
+    "questions: each is revealed when its time is up and the next follows a short pause "
+    "later, until the last one's results.",
 )  # fmt: skip
 async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     count = question_count(quiz.config, args.int("questions"))
-    seconds = seconds_per_question(quiz.config, args.int("seconds"))
+    seconds = seconds_per_question(quiz.config, args.int("seconds"), args.flag("untimed"))
+    auto = args.flag("auto")
+    if auto and seconds is None:
+        raise UserError(
+            "A hands-off quiz (`auto`) needs timed questions: add `seconds S` (5 to "
+            f"{quiz.config.max_seconds}), e.g. {ctx.prefix}quiz start seconds 30 auto."
+        )
     if args.int("chapter") is not None and args.text("deck") is not None:
         raise UserError("Give a chapter or a deck, not both.")
     book = await quiz.book(ctx.place)
     kinds = args.get("kinds")
     selection = select(book, quiz.rng, args.int("chapter"), args.text("deck"), kinds, count)
-    return await quiz.start(ctx, selection, seconds)
+    return await quiz.start(ctx, selection, seconds, auto)
 
 
 @commands.command("quiz decks", "List the quiz decks of the group's book")

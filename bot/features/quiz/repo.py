@@ -54,8 +54,8 @@ class QuizRepo:
         quiz_id = await self.db.fetchval(
             "INSERT INTO quizzes (platform, group_id, channel_id, thread_id, book_id, "
             "started_by, started_by_name, label, chapter, deck, items, seconds, speed_bonus, "
-            "position, phase, question_at, deadline, started_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "position, phase, question_at, deadline, started_at, auto) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 place.platform,
                 place.group_id,
@@ -75,6 +75,7 @@ class QuizRepo:
                 iso(session.question_at),
                 iso(session.deadline),
                 iso(session.started_at),
+                int(session.auto),
             ),
         )
         self._items[int(quiz_id)] = list(session.items)
@@ -151,12 +152,13 @@ class QuizRepo:
         TYPED_ANSWER: only whether they were right (and their points) is kept."""
         changed = await self.db.execute(
             "UPDATE quizzes SET position = ?, phase = ?, question_at = ?, deadline = ?, "
-            "finished_at = ? WHERE id = ? AND position = ? AND phase = ?",
+            "next_at = ?, finished_at = ? WHERE id = ? AND position = ? AND phase = ?",
             (
                 session.position,
                 session.phase.value,
                 iso(session.question_at),
                 iso(session.deadline),
+                iso(session.next_at),
                 iso(session.finished_at),
                 session.id,
                 position,
@@ -189,18 +191,20 @@ class QuizRepo:
         rows = await self.db.fetch(_SELECT + " WHERE phase <> 'finished' ORDER BY id")
         return [await self._session(row) for row in rows]
 
-    async def open_deadlines(self) -> list[tuple[int, int, datetime]]:
-        """(quiz id, position, deadline) of every open timed question, in any place."""
+    async def due_times(self) -> list[tuple[int, int, datetime]]:
+        """(quiz id, position, when) of every step waiting for a time, in any place: an
+        open timed question's deadline, a hands-off quiz's next question after a reveal."""
         rows = await self.db.fetch(
-            "SELECT id, position, deadline FROM quizzes "
-            "WHERE phase = 'open' AND deadline IS NOT NULL ORDER BY deadline"
+            "SELECT id, position, deadline, next_at FROM quizzes "
+            "WHERE (phase = 'open' AND deadline IS NOT NULL) "
+            "OR (phase = 'closed' AND next_at IS NOT NULL)"
         )
         out = []
         for row in rows:
-            deadline = from_iso(row["deadline"])
-            if deadline is not None:
-                out.append((int(row["id"]), int(row["position"]), deadline))
-        return out
+            when = from_iso(row["deadline"] or row["next_at"])
+            if when is not None:
+                out.append((int(row["id"]), int(row["position"]), when))
+        return sorted(out, key=lambda due: due[2])
 
     async def adopt_book(self, book_id: str) -> None:
         """Quizzes and practice stored before quizzes recorded their book belong to this
@@ -301,7 +305,7 @@ class QuizRepo:
 _COLUMNS = (
     "id, platform, group_id, channel_id, thread_id, book_id, started_by, started_by_name, "
     "label, chapter, deck, seconds, speed_bonus, position, phase, question_at, deadline, "
-    "started_at, finished_at"
+    "started_at, finished_at, auto, next_at"
 )
 _SELECT = "SELECT " + _COLUMNS + " FROM quizzes"  # noqa: S608 (constant text)
 # The quiz running in a place; a thread is a place apart from its channel.
@@ -408,4 +412,6 @@ def _session(row: Row, items: list[QuizItem]) -> QuizSession:
         phase=Phase(row["phase"]),
         deadline=from_iso(row["deadline"]),
         finished_at=from_iso(row["finished_at"]),
+        auto=bool(row["auto"]),
+        next_at=from_iso(row["next_at"]),
     )

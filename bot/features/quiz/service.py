@@ -5,9 +5,10 @@ processes on one database therefore never lose or double an answer or a reveal: 
 transaction (and a conditional write) decides who wins, the loser gets a clear message or,
 for a timer, does nothing. Nothing here keeps a quiz in memory between steps.
 
-Timed questions close at their deadline, once: each process arms timers for the quizzes it
-starts, advances and finds at start (timers.py), and sweeps for overdue questions of the
-others; whichever commits the close posts the reveal.
+Timed questions close at their deadline, once, and a hands-off quiz asks its next question
+a pause after each reveal: each process arms timers for the quizzes it starts, advances
+and finds at start (timers.py), and sweeps for overdue steps of the others; whichever
+commits a step posts what it shows.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 ACK = frozenset({"ack"})
 CLOSED_ALREADY = "quiz %d question %d: closed already (by another process or a moderator)"
 TIME_IS_UP = "Time is up. A moderator moves on with `quiz next`."
+NEXT_SOON = "Time is up. Question {n} follows in {s} seconds."
 
 
 class LostRace(UserError):
@@ -69,7 +71,7 @@ class QuizService:
         self.engine = engine
         self.clock = clock
         self.rng = rng
-        self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.close_overdue)
+        self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.step_due)
         # A lock per member answering in a place; gone once nobody holds it.
         self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -82,7 +84,7 @@ class QuizService:
     # -- starting -----------------------------------------------------------------------
 
     async def start(
-        self, ctx: CommandContext, selection: Selection, seconds: int | None
+        self, ctx: CommandContext, selection: Selection, seconds: int | None, auto: bool = False
     ) -> list[Reply]:
         now = ctx.now
         session = QuizSession(
@@ -99,6 +101,7 @@ class QuizService:
             deck=selection.deck,
             speed_bonus=self.config.speed_bonus,
             book_id=selection.book_id,
+            auto=auto,
         )
         session.open_question(now)
         try:
@@ -115,6 +118,10 @@ class QuizService:
             raise UserError("A quiz is already running in this channel.") from None
         self.timers.arm(session)
         timing = f", {seconds} seconds each" if seconds else ""
+        if auto:
+            timing += (
+                f", hands-off (the next question {self.config.auto_pause} s after each reveal)"
+            )
         fewer = " (all there are)" if selection.asked > session.total else ""
         intro = Reply(
             text=f"{ctx.caller.display_name} started a quiz on {selection.label}: "
@@ -259,34 +266,36 @@ class QuizService:
         self._after_close(session, right)
         return replies
 
-    async def close_overdue(self, quiz_id: int, position: int) -> bool:
-        """A timer's or the sweeper's close of a timed question whose deadline has passed.
+    async def step_due(self, quiz_id: int, position: int) -> bool:
+        """A timer's or the sweeper's step: close a timed question whose deadline has
+        passed, or, in a hands-off quiz, ask the next question once the pause is over.
 
-        Posts the reveal (and the results after the last question) when this process's
-        transaction closed it; does nothing when the question had closed already, moved on
-        or is not due (another process, or a moderator, got there first)."""
+        Posts what the step shows (the reveal, the results after the last question, the
+        next question) when this process's transaction took it; does nothing when the quiz
+        had moved on already or the step is not due (another process, or a moderator, got
+        there first)."""
         now = self.clock.now()
         try:
             async with self.db.transaction():
                 session = await self.repo.by_id(quiz_id)
-                if (
-                    session is None
-                    or session.phase is not Phase.OPEN
-                    or session.position != position
-                ):
+                if session is None or session.position != position:
                     log.info(CLOSED_ALREADY, quiz_id, position + 1)
                     return False
-                if session.deadline is None or now < session.deadline:
-                    return False  # not due (yet): the deadline moved or the clock is behind
-                await self.repo.load_answers(session)
-                reveal, right = await self._close(session, now)
-                replies = [reveal]
-                if session.position + 1 >= session.total:
+                was = session.phase
+                if was is Phase.OPEN and session.deadline is not None:
+                    if now < session.deadline:
+                        return False  # not due (yet): the deadline moved or the clock is behind
+                    await self.repo.load_answers(session)
+                    replies, right = await self._time_is_up(session, now)
+                elif was is Phase.CLOSED and session.next_at is not None:
+                    if now < session.next_at:
+                        return False
                     session.advance(now)
-                    replies.append(session.results_reply())
+                    replies, right = [session.question_reply()], []
                 else:
-                    replies[0] = with_footer(reveal, TIME_IS_UP)
-                await self._save(session, position, Phase.OPEN)
+                    log.info(CLOSED_ALREADY, quiz_id, position + 1)
+                    return False
+                await self._save(session, position, was)
         except (IntegrityError, LostRace):
             log.info(CLOSED_ALREADY, quiz_id, position + 1)
             return False
@@ -296,6 +305,20 @@ class QuizService:
         except PostError as exc:
             log.warning("quiz %d: the reveal could not be posted: %s", quiz_id, exc)
         return True
+
+    async def _time_is_up(
+        self, session: QuizSession, now: datetime
+    ) -> tuple[list[Reply], list[Answer]]:
+        """Close the open question at its deadline: the reveal, and the results after the
+        last question; a hands-off quiz pauses before the next one."""
+        reveal, right = await self._close(session, now)
+        if session.position + 1 >= session.total:
+            session.advance(now)
+            return [reveal, session.results_reply()], right
+        if session.pause(now, self.config.auto_pause):
+            footer = NEXT_SOON.format(n=session.position + 2, s=self.config.auto_pause)
+            return [with_footer(reveal, footer)], right
+        return [with_footer(reveal, TIME_IS_UP)], right
 
     async def _close(self, session: QuizSession, now: datetime) -> tuple[Reply, list[Answer]]:
         """Close the open question and note its reveal (inside the caller's transaction)."""
