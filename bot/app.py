@@ -187,7 +187,7 @@ async def build_app(
         HelpFeature(),
         BooksFeature(store, db),  # sets store.choice: the book each group reads
         ReadingFeature(store, rng, current_chapter),
-        QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor),
+        QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor, tz),
         DailyFeature(
             config.daily,
             config.timezone,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.activity import Activity, ActivityKind, ActivitySink
 from bot.core.clock import Clock
@@ -99,8 +100,12 @@ class Engine:
 
     # -- activity ---------------------------------------------------------------------
 
-    def record(self, kind: ActivityKind, caller: Caller, place: Place) -> None:
-        activity = Activity(kind, place, caller.user_id, caller.display_name, self.clock.now())
+    def record(
+        self, kind: ActivityKind, caller: Caller, place: Place, at: datetime | None = None
+    ) -> None:
+        """Hand an event to the sinks; `at` when it happened, if not now."""
+        when = self.clock.now() if at is None else at
+        activity = Activity(kind, place, caller.user_id, caller.display_name, when)
         for sink in self.sinks:
             try:
                 sink.record(activity)

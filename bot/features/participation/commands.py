@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, Commands
-from bot.core.periods import PERIOD_HELP, parse_period
+from bot.core.periods import PERIOD_HELP, as_period
 from bot.core.replies import Reply
 from bot.features.participation.service import StatsService
 
 commands: Commands[StatsService] = Commands()
-
-
-def as_period(raw: str) -> str:
-    parse_period(raw, date(2000, 1, 1), None, raw)  # raises ValueError on a bad form
-    return raw.lower()
 
 
 # What each period means is said once, in `help` (the participation feature's note).

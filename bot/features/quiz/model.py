@@ -364,7 +364,8 @@ class QuizSession:
         )
 
     def status_text(self, now: datetime, prefix: str = "/") -> str:
-        where = f"Quiz on {self.label}, started by {self.started_by_name}: "
+        hands_off = ", hands-off" if self.auto else ""
+        where = f"Quiz on {self.label}{hands_off}, started by {self.started_by_name}: "
         n = self.position + 1
         count = len(self.question_answers())
         if self.phase is Phase.OPEN:
@@ -383,7 +384,7 @@ class QuizSession:
             seconds = max(0, int((self.next_at - now).total_seconds()))
             return (
                 f"{where}question {n} of {self.total} is closed; "
-                f"question {n + 1} comes in {seconds} s (hands-off quiz)."
+                f"question {n + 1} comes in {seconds} s."
             )
         if self.phase is Phase.CLOSED:
             return (

@@ -220,9 +220,12 @@ class QuizRepo:
         chapter: int | None = None,
         book_id: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[LeaderRow]:
-        """Finished quizzes of a group: per member games, right answers, answers, points;
-        of one chapter of one book when both are given."""
+        """The answers to a group's revealed questions, per member: games, right answers,
+        answers, points; of one chapter of one book when both are given; of questions
+        revealed from `since` to before `until` when given. A withdrawn answer is no row,
+        a changed one is its last: only final answers count, as in `stats`."""
         params = (
             group.platform,
             group.group_id,
@@ -232,6 +235,8 @@ class QuizRepo:
             book_id,
             iso(since),
             iso(since),
+            iso(until),
+            iso(until),
         )
         totals = await self.db.fetch(_LEADER_TOTALS, params)
         names = {r[0]: r[1] for r in await self.db.fetch(_LEADER_NAMES, params)}
@@ -276,6 +281,15 @@ class QuizRepo:
         )
 
     # -- privacy ------------------------------------------------------------------------
+
+    async def first_reveal(self, group: GroupRef) -> datetime | None:
+        """When the group's first question was revealed (the start of `all`)."""
+        first = await self.db.fetchval(
+            "SELECT MIN(r.revealed_at) FROM quiz_reveals r JOIN quizzes q ON q.id = r.quiz_id "
+            "WHERE q.platform = ? AND q.group_id = ?",
+            (group.platform, group.group_id),
+        )
+        return from_iso(first)
 
     async def member_answers(self, member: MemberRef) -> tuple[int, int]:
         """How many answers and finished quizzes of this member are kept."""
@@ -350,23 +364,25 @@ _FORGET_MEMBER = (
     "(SELECT id FROM quizzes WHERE platform = ? AND phase = 'finished')"
 )
 
-# Finished quizzes of a group, optionally of one chapter, of one book and since a time.
+# The answers to a group's revealed questions (an answer counts from its question's
+# reveal, when `stats` counts it too), optionally of one chapter, of one book and revealed
+# within [since, until). ISO texts in UTC compare as the instants they name.
 # (The casts tell PostgreSQL the type of a parameter that is only tested for NULL.)
-_LEADER_WHERE = (
-    "WHERE q.platform = ? AND q.group_id = ? AND q.phase = 'finished' "
+_LEADER_FROM = (
+    "FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id "
+    "JOIN quiz_reveals r ON r.quiz_id = a.quiz_id AND r.question = a.question "
+    "WHERE q.platform = ? AND q.group_id = ? "
     "AND (CAST(? AS INTEGER) IS NULL OR q.chapter = ?) "
     "AND (CAST(? AS TEXT) IS NULL OR q.book_id = ?) "
-    "AND (CAST(? AS TEXT) IS NULL OR q.finished_at >= ?)"
+    "AND (CAST(? AS TEXT) IS NULL OR r.revealed_at >= ?) "
+    "AND (CAST(? AS TEXT) IS NULL OR r.revealed_at < ?)"
 )
 _LEADER_TOTALS = (
     "SELECT a.member, COUNT(DISTINCT a.quiz_id), SUM(a.correct), COUNT(*), SUM(a.points) "
-    "FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id " + _LEADER_WHERE + " GROUP BY a.member"
+    + _LEADER_FROM
+    + " GROUP BY a.member"
 )
-_LEADER_NAMES = (
-    "SELECT a.member, a.display_name FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id "  # noqa: S608 (constant text)
-    + _LEADER_WHERE
-    + " ORDER BY a.answered_at"
-)
+_LEADER_NAMES = "SELECT a.member, a.display_name " + _LEADER_FROM + " ORDER BY a.answered_at"
 
 
 def _answer_params(quiz_id: int, question: int, a: Answer) -> tuple[Any, ...]:

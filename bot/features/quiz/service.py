@@ -18,6 +18,7 @@ import logging
 import random
 import weakref
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import QuizConfig
 from bot.content.library import ContentStore
@@ -28,7 +29,8 @@ from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
 from bot.core.engine import Engine
 from bot.core.outbox import PostError
-from bot.core.refs import Caller, Place
+from bot.core.periods import Period, parse_period
+from bot.core.refs import Caller, GroupRef, Place
 from bot.core.replies import Reply
 from bot.core.supervisor import Supervisor
 from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
@@ -63,8 +65,10 @@ class QuizService:
         clock: Clock,
         rng: random.Random,
         supervisor: Supervisor,
+        tz: ZoneInfo,
     ) -> None:
         self.config = config
+        self.tz = tz  # the timezone of the days periods count (as in `stats`)
         self.store = store
         self.db = db
         self.repo = repo
@@ -195,7 +199,6 @@ class QuizService:
                 "counted."
             )
         if outcome.first:
-            self.engine.record(ActivityKind.QUIZ_ANSWER, caller, ctx.place)
             text = f"Your answer to question {outcome.question + 1}: {outcome.answer.given}."
         else:
             was = outcome.previous.given if outcome.previous else ""
@@ -251,9 +254,9 @@ class QuizService:
             await self.repo.load_answers(session)
             was = (session.position, session.phase)
             replies: list[Reply] = []
-            right: list[Answer] = []
+            final: list[Answer] = []
             if session.phase is Phase.OPEN:
-                reveal, right = await self._close(session, ctx.now)
+                reveal, final = await self._close(session, ctx.now)
                 replies.append(reveal)
             if stop:
                 session.finish(ctx.now)
@@ -263,7 +266,7 @@ class QuizService:
             else:
                 replies.append(session.results_reply())
             await self._save(session, *was)
-        self._after_close(session, right)
+        self._after_close(session, final, ctx.now)
         return replies
 
     async def step_due(self, quiz_id: int, position: int) -> bool:
@@ -286,12 +289,12 @@ class QuizService:
                     if now < session.deadline:
                         return False  # not due (yet): the deadline moved or the clock is behind
                     await self.repo.load_answers(session)
-                    replies, right = await self._time_is_up(session, now)
+                    replies, final = await self._time_is_up(session, now)
                 elif was is Phase.CLOSED and session.next_at is not None:
                     if now < session.next_at:
                         return False
                     session.advance(now)
-                    replies, right = [session.question_reply()], []
+                    replies, final = [session.question_reply()], []
                 else:
                     log.info(CLOSED_ALREADY, quiz_id, position + 1)
                     return False
@@ -299,7 +302,7 @@ class QuizService:
         except (IntegrityError, LostRace):
             log.info(CLOSED_ALREADY, quiz_id, position + 1)
             return False
-        self._after_close(session, right)
+        self._after_close(session, final, now)
         try:
             await self.engine.outbox.post(session.place, replies)
         except PostError as exc:
@@ -311,31 +314,35 @@ class QuizService:
     ) -> tuple[list[Reply], list[Answer]]:
         """Close the open question at its deadline: the reveal, and the results after the
         last question; a hands-off quiz pauses before the next one."""
-        reveal, right = await self._close(session, now)
+        reveal, final = await self._close(session, now)
         if session.position + 1 >= session.total:
             session.advance(now)
-            return [reveal, session.results_reply()], right
+            return [reveal, session.results_reply()], final
         if session.pause(now, self.config.auto_pause):
             footer = NEXT_SOON.format(n=session.position + 2, s=self.config.auto_pause)
-            return [with_footer(reveal, footer)], right
-        return [with_footer(reveal, TIME_IS_UP)], right
+            return [with_footer(reveal, footer)], final
+        return [with_footer(reveal, TIME_IS_UP)], final
 
     async def _close(self, session: QuizSession, now: datetime) -> tuple[Reply, list[Answer]]:
-        """Close the open question and note its reveal (inside the caller's transaction)."""
-        right = session.close(now)
+        """Close the open question and note its reveal (inside the caller's transaction);
+        the reveal and the question's final answers."""
+        session.close(now)
         await self.repo.record_reveal(session.id, session.position, now)
-        return session.reveal_reply(), right
+        return session.reveal_reply(), list(session.question_answers().values())
 
     async def _save(self, session: QuizSession, position: int, phase: Phase) -> None:
         if not await self.repo.save_state(session, position, phase):
             raise LostRace
 
-    def _after_close(self, session: QuizSession, right: list[Answer]) -> None:
-        """Once the close is committed: activity for the right answers, the next timer."""
-        for answer in right:
-            self.engine.record(
-                ActivityKind.QUIZ_CORRECT, Caller(answer.member, answer.name), session.place
-            )
+    def _after_close(self, session: QuizSession, final: list[Answer], now: datetime) -> None:
+        """Once the close is committed: the question's final answers become activity, at
+        the time of the reveal (so a withdrawn or changed answer counts nowhere, and
+        `stats` counts what `quiz leaderboard` counts, on the same day); the next timer."""
+        for answer in final:
+            caller = Caller(answer.member, answer.name)
+            self.engine.record(ActivityKind.QUIZ_ANSWER, caller, session.place, now)
+            if answer.correct:
+                self.engine.record(ActivityKind.QUIZ_CORRECT, caller, session.place, now)
         self.timers.arm(session)
 
     # -- reading ------------------------------------------------------------------------
@@ -344,6 +351,13 @@ class QuizService:
         session = await self._require(ctx.place, ctx.prefix)
         await self.repo.load_answers(session, session.position)
         return Reply(text=session.status_text(ctx.now, ctx.prefix), private=True)
+
+    async def period(self, group: GroupRef, text: str | None) -> Period:
+        """A period of the leaderboard, as `stats` reads the same word (all time by
+        default): `all` starts at the group's first reveal."""
+        today = self.clock.now().astimezone(self.tz).date()
+        first = await self.repo.first_reveal(group)
+        return parse_period(text, today, first.astimezone(self.tz).date() if first else None, "all")
 
     async def resume(self) -> int:
         """At start: arm the timers of every running quiz (an overdue one closes at once)."""

@@ -3,3 +3,13 @@
 -- so a restart keeps the pause it was in).
 ALTER TABLE quizzes ADD COLUMN auto INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE quizzes ADD COLUMN next_at TEXT;
+
+-- An answer counts (on the leaderboard, as in `stats`) from its question's reveal. Quizzes
+-- finished before reveals were recorded (0006) get theirs now, at the quiz's end.
+INSERT INTO quiz_reveals (quiz_id, question, revealed_at)
+SELECT DISTINCT a.quiz_id, a.question, q.finished_at
+FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id
+WHERE q.phase = 'finished' AND q.finished_at IS NOT NULL
+    AND NOT EXISTS (
+        SELECT 1 FROM quiz_reveals r WHERE r.quiz_id = a.quiz_id AND r.question = a.question
+    );
