@@ -21,7 +21,11 @@ PERIOD = Arg("period", PERIOD_HELP, convert=as_period, metavar="period")
     Arg("member", "display name or id", kind=ArgKind.TEXT, hint="member", metavar="member"),
 )
 async def stats(service: StatsService, ctx: CommandContext, args: Args) -> Reply:
-    return await service.member_stats(ctx, args.text("member"))
+    member = args.text("member")
+    # `stats me` (the name Discord shows this command by) is the caller's own.
+    if member is not None and member.lower() == "me":
+        member = None
+    return await service.member_stats(ctx, member)
 
 
 @commands.command(
