@@ -124,3 +124,15 @@ async def test_seconds_0_and_untimed_override_a_configured_default(
         both = await bot.say("/quiz start 1 seconds 30 untimed", **MOD)
         assert "Give `seconds S` or `untimed`, not both." in both
         assert "or 0 for untimed" in await bot.say("/quiz start 1 seconds 3", **MOD)
+
+
+async def test_a_question_asked_by_itself_names_commands_with_the_starters_prefix(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with quiz_bot(tmp_path, clock, quiz={"auto_pause": 5}) as bot:
+        await bot.say("!quiz start 1 questions 2 seconds 30 auto", **MOD)
+        await clock.advance(30)
+        assert "Question 2 follows in 5 seconds" in await posted(bot)
+        await clock.advance(5)
+        second = await posted(bot)
+        assert "Question 2 of 2" in second and "!answer" in second and "/answer" not in second

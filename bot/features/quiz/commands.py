@@ -78,7 +78,7 @@ def plural(n: int, noun: str) -> str:
     chapter_arg(),
     Arg("kinds", "only these kinds: choice, truefalse, text", convert=as_kinds),
     questions_arg(),
-    Arg("seconds", "close each question after S seconds", keyword="seconds", metavar="S",
+    Arg("seconds", "close each question after S seconds (0: untimed)", keyword="seconds", metavar="S",
         convert=as_int, type=int),
     Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME",
         by_position=False),

@@ -166,6 +166,8 @@ class QuizSession:
     # Hands-off: a timed question is revealed when its time is up and the next one follows
     # at `next_at`, a pause after the reveal.
     auto: bool = False
+    # The command prefix the quiz was started with: what a question it asks by itself shows.
+    prefix: str = "/"
     position: int = 0
     phase: Phase = Phase.OPEN
     deadline: datetime | None = None

@@ -54,8 +54,8 @@ class QuizRepo:
         quiz_id = await self.db.fetchval(
             "INSERT INTO quizzes (platform, group_id, channel_id, thread_id, book_id, "
             "started_by, started_by_name, label, chapter, deck, items, seconds, speed_bonus, "
-            "position, phase, question_at, deadline, started_at, auto) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "position, phase, question_at, deadline, started_at, auto, prefix) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 place.platform,
                 place.group_id,
@@ -76,6 +76,7 @@ class QuizRepo:
                 iso(session.deadline),
                 iso(session.started_at),
                 int(session.auto),
+                session.prefix,
             ),
         )
         self._items[int(quiz_id)] = list(session.items)
@@ -319,7 +320,7 @@ class QuizRepo:
 _COLUMNS = (
     "id, platform, group_id, channel_id, thread_id, book_id, started_by, started_by_name, "
     "label, chapter, deck, seconds, speed_bonus, position, phase, question_at, deadline, "
-    "started_at, finished_at, auto, next_at"
+    "started_at, finished_at, auto, next_at, prefix"
 )
 _SELECT = "SELECT " + _COLUMNS + " FROM quizzes"  # noqa: S608 (constant text)
 # The quiz running in a place; a thread is a place apart from its channel.
@@ -430,4 +431,5 @@ def _session(row: Row, items: list[QuizItem]) -> QuizSession:
         finished_at=from_iso(row["finished_at"]),
         auto=bool(row["auto"]),
         next_at=from_iso(row["next_at"]),
+        prefix=row["prefix"],
     )

@@ -106,6 +106,7 @@ class QuizService:
             speed_bonus=self.config.speed_bonus,
             book_id=selection.book_id,
             auto=auto,
+            prefix=ctx.prefix,
         )
         session.open_question(now)
         try:
@@ -294,7 +295,7 @@ class QuizService:
                     if now < session.next_at:
                         return False
                     session.advance(now)
-                    replies, final = [session.question_reply()], []
+                    replies, final = [session.question_reply(session.prefix)], []
                 else:
                     log.info(CLOSED_ALREADY, quiz_id, position + 1)
                     return False
