@@ -22,15 +22,16 @@ from zoneinfo import ZoneInfo
 
 from bot.config import QuizConfig
 from bot.content.library import ContentStore
-from bot.content.model import Book
+from bot.content.model import Book, QuizItem
 from bot.core.activity import ActivityKind
+from bot.core.answers import AnswerOutcome, AnswerSink
 from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
 from bot.core.engine import Engine
 from bot.core.outbox import PostError
 from bot.core.periods import Period, parse_period
-from bot.core.refs import Caller, GroupRef, Place
+from bot.core.refs import Caller, GroupRef, MemberRef, Place
 from bot.core.replies import Reply
 from bot.core.supervisor import Supervisor
 from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
@@ -75,6 +76,8 @@ class QuizService:
         self.engine = engine
         self.clock = clock
         self.rng = rng
+        # Who learns of judged answers (spaced review); the composition root fills it.
+        self.answer_sinks: list[AnswerSink] = []
         self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.step_due)
         # A lock per member answering in a place; gone once nobody holds it.
         self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (
@@ -256,8 +259,9 @@ class QuizService:
             was = (session.position, session.phase)
             replies: list[Reply] = []
             final: list[Answer] = []
+            judged: list[AnswerOutcome] = []
             if session.phase is Phase.OPEN:
-                reveal, final = await self._close(session, ctx.now)
+                reveal, final, judged = await self._close(session, ctx.now)
                 replies.append(reveal)
             if stop:
                 session.finish(ctx.now)
@@ -268,6 +272,7 @@ class QuizService:
                 replies.append(session.results_reply())
             await self._save(session, *was)
         self._after_close(session, final, ctx.now)
+        await self._publish(judged)
         return replies
 
     async def step_due(self, quiz_id: int, position: int) -> bool:
@@ -286,11 +291,12 @@ class QuizService:
                     log.info(CLOSED_ALREADY, quiz_id, position + 1)
                     return False
                 was = session.phase
+                judged: list[AnswerOutcome] = []
                 if was is Phase.OPEN and session.deadline is not None:
                     if now < session.deadline:
                         return False  # not due (yet): the deadline moved or the clock is behind
                     await self.repo.load_answers(session)
-                    replies, final = await self._time_is_up(session, now)
+                    replies, final, judged = await self._time_is_up(session, now)
                 elif was is Phase.CLOSED and session.next_at is not None:
                     if now < session.next_at:
                         return False
@@ -304,6 +310,7 @@ class QuizService:
             log.info(CLOSED_ALREADY, quiz_id, position + 1)
             return False
         self._after_close(session, final, now)
+        await self._publish(judged)
         try:
             await self.engine.outbox.post(session.place, replies)
         except PostError as exc:
@@ -312,24 +319,52 @@ class QuizService:
 
     async def _time_is_up(
         self, session: QuizSession, now: datetime
-    ) -> tuple[list[Reply], list[Answer]]:
+    ) -> tuple[list[Reply], list[Answer], list[AnswerOutcome]]:
         """Close the open question at its deadline: the reveal, and the results after the
         last question; a hands-off quiz pauses before the next one."""
-        reveal, final = await self._close(session, now)
+        reveal, final, judged = await self._close(session, now)
         if session.position + 1 >= session.total:
             session.advance(now)
-            return [reveal, session.results_reply()], final
+            return [reveal, session.results_reply()], final, judged
         if session.pause(now, self.config.auto_pause):
             footer = NEXT_SOON.format(n=session.position + 2, s=self.config.auto_pause)
-            return [with_footer(reveal, footer)], final
-        return [with_footer(reveal, TIME_IS_UP)], final
+            return [with_footer(reveal, footer)], final, judged
+        return [with_footer(reveal, TIME_IS_UP)], final, judged
 
-    async def _close(self, session: QuizSession, now: datetime) -> tuple[Reply, list[Answer]]:
+    async def _close(
+        self, session: QuizSession, now: datetime
+    ) -> tuple[Reply, list[Answer], list[AnswerOutcome]]:
         """Close the open question and note its reveal (inside the caller's transaction);
-        the reveal and the question's final answers."""
+        the reveal, the question's final answers and their outcomes for the answer sinks."""
         session.close(now)
         await self.repo.record_reveal(session.id, session.position, now)
-        return session.reveal_reply(), list(session.question_answers().values())
+        final = list(session.question_answers().values())
+        return session.reveal_reply(), final, self._outcomes(session)
+
+    def _outcomes(self, session: QuizSession) -> list[AnswerOutcome]:
+        """The closed question's final answers, for the answer sinks."""
+        book_id, item = session.book_id or self.store.book.meta.id, session.item
+        return [
+            AnswerOutcome(MemberRef(session.place.platform, a.member), session.place, book_id,
+                          session.chapter, item.id, a.correct, a.at,
+                          (a.at - session.question_at).total_seconds(), session.seconds)
+            for a in session.question_answers().values()
+        ]  # fmt: skip
+
+    async def practised(self, ctx: CommandContext, item: QuizItem, correct: bool) -> None:
+        """A practice answer was judged: the answer sinks learn of it."""
+        book_id = (await self.book(ctx.place)).meta.id  # practice plays the group's book
+        member = ctx.place.member(ctx.caller)
+        await self._publish(
+            [AnswerOutcome(member, ctx.place, book_id, None, item.id, correct, ctx.now)]
+        )
+
+    async def _publish(self, outcomes: list[AnswerOutcome]) -> None:
+        for sink in self.answer_sinks if outcomes else ():
+            try:
+                await sink.answered(outcomes)
+            except Exception:
+                log.exception("an answer sink failed to take %d answer(s)", len(outcomes))
 
     async def _save(self, session: QuizSession, position: int, phase: Phase) -> None:
         if not await self.repo.save_state(session, position, phase):
