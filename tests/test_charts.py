@@ -5,6 +5,7 @@ one row a chapter."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -131,6 +132,24 @@ def test_many_chapters_fill_at_most_their_share_and_label_some_rows() -> None:
     assert top.get_window_extent().height > 0.25 * fig.bbox.height
     labels = [t.get_text() for t in bottom.get_yticklabels()]
     assert labels[0] == "1" and 5 <= len(labels) < 40
+
+
+@pytest.mark.parametrize(
+    ("spec", "days"),
+    [(member_spec(), 14), (group_spec(width=480), 30), (group_spec(), 30)],
+    ids=["member-640", "group-480", "group-800"],
+)
+def test_day_labels_stand_apart_and_the_last_day_is_named(spec: ChartSpec, days: int) -> None:
+    fig = figure(spec)
+    fig.canvas.draw()
+    top = panels(fig)[0]
+    labels = [t for t in top.get_xticklabels() if t.get_text()]
+    boxes = [t.get_window_extent() for t in labels]
+    assert len(labels) >= 2
+    for left, right in pairwise(boxes):
+        assert left.x1 < right.x0, (left, right)
+    assert labels[-1].get_text() == spec.days[-1].strftime("%d %b")
+    assert len(spec.days) == days
 
 
 def test_the_png_has_the_configured_size() -> None:

@@ -57,8 +57,14 @@ class ChartSpec:
     plan_label: str = ""
 
 
-def _day_labels(days: list[date]) -> tuple[list[int], list[str]]:
-    step = max(1, len(days) // 8)
+# A day's label ("30 Nov" at 8 points) with the gap that keeps it apart from the next.
+DAY_LABEL_PIXELS = 80
+
+
+def _day_labels(days: list[date], width: int) -> tuple[list[int], list[str]]:
+    """Labels for as many days as the figure's width holds side by side, the last day always."""
+    room = max(2, min(8, width // DAY_LABEL_PIXELS))
+    step = max(1, -(-len(days) // room))
     ticks = list(range(len(days) - 1, -1, -step))[::-1]  # the last day always has a label
     return ticks, [days[i].strftime("%d %b") for i in ticks]
 
@@ -110,7 +116,7 @@ def _activity(ax: Any, spec: ChartSpec) -> Any:
 
     x = list(range(len(spec.days)))
     bars = ax.bar(x, spec.bars, color=BAR_COLOUR, label=spec.bars_label)
-    ticks, labels = _day_labels(spec.days)
+    ticks, labels = _day_labels(spec.days, spec.width)
     ax.set_xticks(ticks, labels, fontsize=8)
     ax.set_xlim(-0.6, max(len(x), 1) - 0.4)
     ax.set_ylim(0, max([*spec.bars, 1]))
