@@ -201,7 +201,7 @@ async def build_app(
         settings = row.settings if row is not None else daily.service.defaults()
         return settings.local_time, settings.timezone
 
-    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor)
+    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor, tz)
     # Chapter threads check members in through the plan and follow its chapter.
     chapters = ChaptersFeature(
         db,
