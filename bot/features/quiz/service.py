@@ -30,6 +30,7 @@ from bot.core.engine import Engine
 from bot.core.outbox import PostError
 from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import Reply
+from bot.core.spoilers import LineOf, no_line
 from bot.core.supervisor import Supervisor
 from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
 from bot.features.quiz.repo import QuizRepo
@@ -72,6 +73,8 @@ class QuizService:
         self.rng = rng
         # Who learns of judged answers (spaced review); the composition root fills it.
         self.answer_sinks: list[AnswerSink] = []
+        # The spoiler line (the composition root wires it): no quiz asks past it.
+        self.line_of: LineOf = no_line
         self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.close_overdue)
         # A lock per member answering in a place; gone once nobody holds it.
         self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (
