@@ -140,7 +140,8 @@ async def test_with_plan_a_quiz_never_asks_past_the_plan(bot: ConsoleBot) -> Non
     await shield(bot, "plan")
     await bot.say("/plan set 1", user="mod", moderator=True)
     shown = await bot.say("/quiz start questions 5", user="mod", moderator=True)
-    assert "2 question(s) (all there are)" in shown  # chapter 1's two, of the book's four
+    # Chapter 1's two questions, of the book's four.
+    assert "started a quiz on chapters up to 1: 2 question(s) (all there are)" in shown
     asked = chapters_asked(shown)
     for _ in range(2):
         shown = await bot.say("/quiz next", user="mod", moderator=True)
@@ -164,7 +165,7 @@ async def test_practice_stays_within_the_members_line_unless_a_chapter_is_asked(
     asked: set[int] = set()
     for _ in range(4):
         shown = await bot.say("/quiz practice questions 5", user="bob")
-        assert "Practice on all chapters: 3 question(s)" in shown
+        assert "Practice on chapters up to 2: 3 question(s)" in shown
         asked |= chapters_asked(shown)
         await bot.say("/practice stop", user="bob")
     assert 3 not in asked
@@ -249,3 +250,44 @@ def test_the_book_has_three_chapters_each_with_its_own_words() -> None:
         assert SUMMARY[n] in text and QUOTE[n] in text
         assert not any(SUMMARY[m] in text or QUOTE[m] in text for m in texts if m != n)
     assert re.search(r"storm", texts[3]) and not re.search(r"storm", texts[1] + texts[2])
+
+
+# What a newcomer types about spoilers, and what the console must answer: each row on a
+# fresh bot with the shield on `plan` at chapter 1 (set by a moderator first).
+PHRASINGS = [
+    # (user, line, expected, absent)
+    ("bob", "/spoilers", "Spoiler shield: plan.", ("Usage:",)),
+    ("bob", "/spoilers show", "Your line: chapter 1 (the plan's chapter).", ("Usage:",)),
+    ("bob", "/spoiler", "Did you mean /spoilers set or /spoilers show?", ()),
+    ("bob", "/spoilers status", "Did you mean /spoilers set or /spoilers show?", ()),
+    ("mod", "/spoilers on", "Did you mean /spoilers set?", ()),
+    ("mod", "/spoilers set Member", "Spoiler shield set to member", ("Usage:",)),
+    ("mod", "/spoilers set PLAN", "Spoiler shield set to plan", ("Usage:",)),
+    ("bob", "/spoilers set off", "Only moderators can use /spoilers set.", ()),
+    ("bob", "/summary 2 spoil", SUMMARY[2], ("[hidden",)),
+    ("bob", "/summary spoil 2", SUMMARY[2], ("[hidden",)),
+    ("bob", "/summary 2 long spoil", "The fishermen accuse Anna Holm of neglect.", ("[hidden",)),
+    ("bob", "/quote spoil storm", QUOTE[3], ("[hidden",)),
+    ("bob", "/quote storm spoil", QUOTE[3], ("[hidden",)),
+    ("bob", "/quote 3 spoil", QUOTE[3], ("[hidden",)),
+    ("bob", "/glossary spoil founder", "as the Marta does", ("[hidden",)),
+    ("bob", "/glossary fouder", "/glossary fouder spoil shows it to you privately", ("Marta",)),
+    ("bob", "/discuss 3 spoil", "row out into the storm", ("[hidden",)),
+    ("bob", "/summary 3", "/summary 3 spoil shows it to you privately", (SUMMARY[3],)),
+    ("bob", "/summary", SUMMARY[1], ("[hidden",)),
+    ("bob", "/help summary", "[spoil]: show it privately, even past the spoiler line", ()),
+    ("bob", "/help", "Spoilers: with the shield on (spoilers)", ()),
+]
+
+
+@pytest.mark.parametrize(("user", "line", "expected", "absent"), PHRASINGS)
+async def test_spoiler_phrasings(
+    bot: ConsoleBot, user: str, line: str, expected: str, absent: tuple[str, ...]
+) -> None:
+    await shield(bot, "plan")
+    await bot.say("/plan set 1", user="mod", moderator=True)
+    shown = await bot.say(line, user=user, moderator=user == "mod")
+    assert expected in shown
+    assert "Something went wrong" not in shown
+    for text in absent:
+        assert text not in shown

@@ -38,8 +38,7 @@ def test_matrix_hides_the_text_in_a_spoiler_span_and_leaves_it_out_of_the_body()
     assert "The lamp fails" not in content["body"]
     assert "[hidden: how to see it]" in content["body"]
     assert (
-        "<span data-mx-spoiler>The lamp fails || twice **badly**<br><br>The keeper is blamed"
-        "</span>"
+        "<span data-mx-spoiler>The lamp fails || twice **badly**<br><br>The keeper is blamed</span>"
     ) in content["formatted_body"]
 
 

@@ -17,7 +17,7 @@ from bot.features.quiz.selection import (
     select,
 )
 from bot.features.quiz.service import QuizService
-from bot.features.quiz.spoilers import within_line
+from bot.features.quiz.spoilers import labelled, within_line
 
 PERIODS = {"week": 7, "month": 30, "year": 365}
 
@@ -99,6 +99,7 @@ async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list
     book = book if args.text("deck") else within_line(book, line, args.int("chapter"))
     kinds = args.get("kinds")
     selection = select(book, quiz.rng, args.int("chapter"), args.text("deck"), kinds, count)
+    selection = labelled(selection, line)
     return await quiz.start(ctx, selection, seconds)
 
 
@@ -226,7 +227,7 @@ async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> l
     book = await quiz.book(ctx.place)
     line = await quiz.line_of(ctx.place, ctx.place.member(ctx.caller))
     book = within_line(book, line, args.int("chapter"), refuse=False)
-    selection = select(book, quiz.rng, args.int("chapter"), None, None, count)
+    selection = labelled(select(book, quiz.rng, args.int("chapter"), None, None, count), line)
     session = PracticeSession(ctx.caller.user_id, selection.label, selection.items)
     member = ctx.place.member(ctx.caller)
     await quiz.repo.save_practice(member, selection.book_id, session.to_json(), ctx.now)

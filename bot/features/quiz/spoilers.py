@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.content.model import Book
 from bot.core.commands import UserError
 from bot.core.spoilers import Line
+from bot.features.quiz.selection import Selection
 
 
 def within_line(book: Book, line: Line, chapter: int | None, refuse: bool = True) -> Book:
@@ -21,3 +24,10 @@ def within_line(book: Book, line: Line, chapter: int | None, refuse: bool = True
     if line.limit is None:
         return book
     return book.model_copy(update={"chapters": [c for c in book.chapters if line.allows(c.number)]})
+
+
+def labelled(selection: Selection, line: Line) -> Selection:
+    """A selection from all chapters says where the line cut it ("chapters up to 2")."""
+    if selection.chapter is None and selection.deck is None and line.limit is not None:
+        return replace(selection, label=f"chapters up to {line.limit}")
+    return selection
