@@ -207,10 +207,13 @@ def discord_token(config: Config) -> str | None:
 
 
 async def cmd_discord_sync(config: Config, guild: int | None) -> int:
+    """Sync the slash commands by hand (REST only). A bad token, an unreachable API, a
+    table Discord would refuse or a refused sync: one line on stderr, exit 2."""
+    import aiohttp
     import discord
 
-    from bot.adapters.discord.commands import SlashCommands
-    from bot.adapters.discord.sync import sync_commands
+    from bot.adapters.discord.commands import SlashCommandError, SlashCommands
+    from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
     from bot.app import build_app
 
     token = discord_token(config)
@@ -219,26 +222,30 @@ async def cmd_discord_sync(config: Config, guild: int | None) -> int:
     guild = guild or config.discord.dev_guild
     app = await build_app(config)
     client = discord.Client(intents=discord.Intents.none())
+    problem = None
     try:
+        slash = SlashCommands(app.engine.table)
         await client.login(token)
         assert client.application_id is not None
         await sync_commands(
-            client.http,
-            client.application_id,
-            SlashCommands(app.engine.table),
-            app.state(),
-            guild,
-            force=True,
+            client.http, client.application_id, slash, app.state(), guild, force=True
         )
+    except SlashCommandError as exc:
+        problem = f"the slash commands cannot be synced: {exc}"
     except discord.LoginFailure:
-        print("error: Discord refused the token.", file=sys.stderr)
-        return EXIT_PROBLEMS
+        problem = f"Discord refused the bot token (from {config.discord.token_env})."
+    except SyncRefused as exc:
+        problem = str(exc)
     except discord.HTTPException as exc:
-        print(f"error: Discord refused the sync: {exc.status} {exc.text}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        problem = f"Discord refused a request: {one_line(exc)}"
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        problem = f"could not reach Discord's API: {exc or type(exc).__name__}"
     finally:
         await client.close()
         await app.stop()
+    if problem is not None:
+        print(f"error: discord: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
     where = f"guild {guild}" if guild else "all guilds (global commands may take a while to appear)"
     print(f"synced the slash commands to {where}")
     return 0
@@ -334,10 +341,16 @@ async def cmd_run(
         return EXIT_PROBLEMS
     credentials = None
     if "matrix" in config.adapters:
-        from bot.adapters.matrix.login import Credentials, MatrixSetupError
+        from bot.adapters.matrix.login import (
+            Credentials,
+            MatrixSetupError,
+            kept_session,
+            store_path,
+        )
 
+        kept = kept_session(config.matrix, store_path(config.matrix)) is not None
         try:
-            credentials = Credentials.from_env()
+            credentials = Credentials.from_env(kept=kept)
         except MatrixSetupError as exc:
             print(f"error: matrix: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
@@ -351,8 +364,14 @@ async def cmd_run(
         )
     if token is not None:
         from bot.adapters.discord.adapter import DiscordAdapter
+        from bot.adapters.discord.commands import SlashCommandError
 
-        adapters.append(DiscordAdapter(app.engine, app.state(), config.discord, token))
+        try:
+            adapters.append(DiscordAdapter(app.engine, app.state(), config.discord, token))
+        except SlashCommandError as exc:
+            await app.stop()
+            print(f"error: discord: the slash commands cannot be made: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     if credentials is not None:
         from bot.adapters.matrix.adapter import MatrixAdapter
 

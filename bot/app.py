@@ -276,15 +276,17 @@ async def _wait_ready(adapters: list[Adapter], tasks: list[asyncio.Task[None]]) 
     if not waits:
         return
     gathered = asyncio.gather(*waits)
-    done, _ = await asyncio.wait(
-        [asyncio.ensure_future(gathered), *tasks],
-        timeout=READY_TIMEOUT,
-        return_when=asyncio.FIRST_COMPLETED,
-    )
-    if not gathered.done():
-        gathered.cancel()
-        # Retrieve the cancellation, or asyncio logs "exception was never retrieved".
-        with contextlib.suppress(asyncio.CancelledError):
-            await gathered
-        if not done:
-            log.warning("adapters not ready after %.0f s; starting anyway", READY_TIMEOUT)
+    try:
+        done, _ = await asyncio.wait(
+            [asyncio.ensure_future(gathered), *tasks],
+            timeout=READY_TIMEOUT,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+    finally:  # also when cancelled meanwhile (Ctrl-C while an adapter connects)
+        if not gathered.done():
+            gathered.cancel()
+            # Retrieve the cancellation, or asyncio logs "exception was never retrieved".
+            with contextlib.suppress(asyncio.CancelledError):
+                await gathered
+    if not done:
+        log.warning("adapters not ready after %.0f s; starting anyway", READY_TIMEOUT)
