@@ -5,7 +5,6 @@ on Matrix)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from bot.adapters.discord.render import render
@@ -90,12 +89,7 @@ async def test_on_synapse_the_hidden_summary_carries_data_mx_spoiler_and_spoil_g
 
         await bob.say(room, "!summary 2 spoil")
         await bob.notice(room, "sent it to you in a direct message", sender=bot_user)
-        deadline = time.monotonic() + 20
-        while not bob.invites and time.monotonic() < deadline:
-            await bob.sync(500)
-        assert bob.invites, "no direct room invite"
-        direct = bob.invites[0]
-        await bob.join(direct)
+        direct = await bob.join_direct_room()
         await bob.notice(direct, SUMMARY[2], sender=bot_user)
         assert not any(
             SUMMARY[2] in str((e.get("content") or {}).get("body", ""))
