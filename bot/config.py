@@ -199,6 +199,10 @@ class MatrixConfig(Section):
     encryption: bool = True
     # Where the encryption keys and the device id are kept.
     store_dir: str = "var/matrix-store"
+    # Whether a `!word` or `/word` that is none of the bot's commands gets the "Unknown
+    # command" answer: "mentioned" (only when the message mentions the bot, or in a direct
+    # chat, so the bot lives beside other bots), "always" or "never".
+    reply_to_unknown: Literal["mentioned", "always", "never"] = "mentioned"
     # Seconds the homeserver may hold a sync request open (long polling).
     sync_timeout: float = 30.0
     # Longest wait in seconds between reconnection attempts when the homeserver is down.
