@@ -72,7 +72,7 @@ async def test_on_synapse_the_hidden_summary_carries_data_mx_spoiler_and_spoil_g
     bot_user = world.bot_account()
     async with world.bot(bot_user, app_config={"content": str(SPOILER_CONTENT)}):
         mod = await world.member("mod")
-        bob = await world.member("bob")
+        bob = await world.member("bob", e2e=True)  # the direct room is encrypted
         room = await mod.create_room(invite=[bot_user, bob.user_id], version="10")
         await bob.join(room)
         await mod.joined(room, bot_user)
