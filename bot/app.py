@@ -200,7 +200,7 @@ async def build_app(
         settings = row.settings if row is not None else daily.service.defaults()
         return settings.local_time, settings.timezone
 
-    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor)
+    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor, tz)
     # The spoiler shield draws each member's line from the plan and their check-ins; the
     # features that show content ask it through `line_of`.
     spoilers = SpoilersFeature(db, clock, current_chapter, plan.service.position)

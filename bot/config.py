@@ -57,6 +57,9 @@ class QuizConfig(Section):
     # How often each process looks in the database for timed questions past their deadline
     # (closes those another process started, should that one be gone or late).
     sweep_seconds: int = Field(default=5, ge=1, le=3600)
+    # In a hands-off quiz (`quiz start ... auto`), seconds between a reveal and the next
+    # question.
+    auto_pause: int = Field(default=10, ge=1, le=600)
 
     @model_validator(mode="after")
     def _defaults_within_limits(self) -> QuizConfig:

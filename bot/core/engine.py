@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.activity import Activity, ActivityKind, ActivitySink
 from bot.core.clock import Clock
@@ -99,8 +100,12 @@ class Engine:
 
     # -- activity ---------------------------------------------------------------------
 
-    def record(self, kind: ActivityKind, caller: Caller, place: Place) -> None:
-        activity = Activity(kind, place, caller.user_id, caller.display_name, self.clock.now())
+    def record(
+        self, kind: ActivityKind, caller: Caller, place: Place, at: datetime | None = None
+    ) -> None:
+        """Hand an event to the sinks; `at` when it happened, if not now."""
+        when = self.clock.now() if at is None else at
+        activity = Activity(kind, place, caller.user_id, caller.display_name, when)
         for sink in self.sinks:
             try:
                 sink.record(activity)
@@ -157,7 +162,8 @@ class Engine:
         if command is None and len(words) == 1:
             command, rest = self.table.default(words[0]), []
         if command is None:
-            return [self._unknown(words, prefix)]
+            moderator = self.moderators.is_moderator(caller, place)
+            return [self._unknown(words, prefix, moderator)]
         return await self._run(
             command, caller, place, prefix, lambda: parse_words(command, rest, prefix)
         )
@@ -209,8 +215,10 @@ class Engine:
             self.record(ActivityKind.COMMAND, caller, place)
         return replies
 
-    def _unknown(self, words: Sequence[str], prefix: str) -> Reply:
-        close = self.table.suggest(words)
+    def _unknown(self, words: Sequence[str], prefix: str, moderator: bool) -> Reply:
+        """An unknown command: what it may have meant and, for a group, its subcommands;
+        only what the caller may run (a member is not pointed to moderators' commands)."""
+        close = self.table.suggest(words, allowed=lambda c: moderator or not c.moderator)
         hint = (
             "Did you mean " + " or ".join(f"{prefix}{c.name}" for c in close) + "?\n"
             if close
@@ -218,11 +226,17 @@ class Engine:
         )
         if words and words[0].lower() in self.table.groups():
             group = words[0].lower()
-            names = sorted(c.usage(prefix) for c in self.table if c.name.startswith(group + " "))
+            names = sorted(
+                c.usage(prefix)
+                for c in self.table
+                if c.name.startswith(group + " ") and (moderator or not c.moderator)
+            )
             if len(words) > 1:
                 head = f"{prefix}{group} has no subcommand {words[1]!r}."
             else:
                 head = f"{prefix}{group} needs a subcommand."
+            if not names:
+                return error(f"{head} Its subcommands are for moderators.")
             return error(f"{head} {hint}Its subcommands:\n" + "\n".join(names))
         shown = f"{prefix}{words[0]}" if words else prefix
         return error(f"Unknown command {shown!r}. {hint}Type {prefix}help for the list.")
