@@ -258,8 +258,8 @@ PHRASINGS = [
     # (user, line, expected, absent)
     ("bob", "/spoilers", "Spoiler shield: plan.", ("Usage:",)),
     ("bob", "/spoilers show", "Your line: chapter 1 (the plan's chapter).", ("Usage:",)),
-    ("bob", "/spoiler", "Did you mean /spoilers set or /spoilers show?", ()),
-    ("bob", "/spoilers status", "Did you mean /spoilers set or /spoilers show?", ()),
+    ("bob", "/spoiler", "Did you mean /spoilers show?", ("/spoilers set",)),
+    ("bob", "/spoilers status", "Did you mean /spoilers show?", ("/spoilers set",)),
     ("mod", "/spoilers on", "Did you mean /spoilers set?", ()),
     ("mod", "/spoilers set Member", "Spoiler shield set to member", ("Usage:",)),
     ("mod", "/spoilers set PLAN", "Spoiler shield set to plan", ("Usage:",)),
