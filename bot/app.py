@@ -35,6 +35,7 @@ from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
 from bot.features.review.feature import ReviewFeature
+from bot.features.spoilers.feature import SpoilersFeature
 from bot.storage.db import Database, connect, is_url
 from bot.storage.settings import SettingsRepo
 from bot.yamlfiles.document import ProblemsError
@@ -200,6 +201,12 @@ async def build_app(
         return settings.local_time, settings.timezone
 
     quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor, tz)
+    # The spoiler shield draws each member's line from the plan and their check-ins; the
+    # features that show content ask it through `line_of`.
+    spoilers = SpoilersFeature(db, clock, current_chapter, plan.service.position)
+    line_of = spoilers.service.line_of
+    quiz.service.line_of = line_of
+    daily.service.line_of = line_of
 
     for feature in (
         participation,
@@ -207,7 +214,8 @@ async def build_app(
         privacy,
         HelpFeature(),
         BooksFeature(store, db),  # sets store.choice: the book each group reads
-        ReadingFeature(store, rng, current_chapter),
+        ReadingFeature(store, rng, current_chapter, line_of),
+        spoilers,
         quiz,
         daily,
         ReviewFeature(
