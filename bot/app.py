@@ -37,6 +37,7 @@ from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
 from bot.features.review.feature import ReviewFeature
+from bot.features.spoilers.feature import SpoilersFeature
 from bot.storage.db import Database, connect, is_url
 from bot.storage.settings import SettingsRepo
 from bot.yamlfiles.document import ProblemsError
@@ -217,6 +218,12 @@ async def build_app(
         open_with_plan=config.chapters.open_with_plan,
     )
     plan.service.reached.append(chapters.service.reached)
+    # The spoiler shield draws each member's line from the plan and their check-ins; the
+    # features that show content ask it through `line_of`.
+    spoilers = SpoilersFeature(db, clock, current_chapter, plan.service.position)
+    line_of = spoilers.service.line_of
+    quiz.service.line_of = line_of
+    daily.service.line_of = line_of
 
     for feature in (
         participation,
@@ -224,7 +231,8 @@ async def build_app(
         privacy,
         HelpFeature(),
         BooksFeature(store, db),  # sets store.choice: the book each group reads
-        ReadingFeature(store, rng, current_chapter),
+        ReadingFeature(store, rng, current_chapter, line_of),
+        spoilers,
         quiz,
         daily,
         ReviewFeature(

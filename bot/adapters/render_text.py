@@ -18,6 +18,8 @@ def plain_lines(
         lines.append(title(reply.title))
     if reply.text:
         lines.append(reply.text)
+    if reply.hidden:  # plain text has no spoiler markup: the hidden text is left out
+        lines.append(f"[hidden: {reply.hidden.note}]")
     lines.extend(f"{field.name}: {field.value}" for field in reply.fields)
     if reply.choices:
         lines.extend(option(i, text) for i, text in enumerate(reply.choices.options))

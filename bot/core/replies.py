@@ -51,9 +51,22 @@ class ChoiceSet:
 
 
 @dataclass(frozen=True)
+class Hidden:
+    """Text a reply holds behind the platform's spoiler markup (past a member's reading
+    line): Discord `||...||`, Matrix `<span data-mx-spoiler>` with a plain body that leaves
+    it out, the console a placeholder. `note` says why it is hidden and how to see it
+    openly; it is shown in every rendering."""
+
+    text: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str = ""
     title: str | None = None
+    # Shown after `text`, hidden behind spoiler markup.
+    hidden: Hidden | None = None
     fields: tuple[Field, ...] = ()
     choices: ChoiceSet | None = None
     image: Attachment | None = None
@@ -66,6 +79,11 @@ class Reply:
     # engine honours one, NO_TRACE.
     tags: frozenset[str] = field(default_factory=frozenset)
 
+
+# A private reply tagged so must reach the member alone even where private replies are
+# not (Matrix rooms show an addressed notice to everyone): such platforms send it in a
+# direct message (what lies past the member's spoiler line, asked for on purpose).
+DIRECT = "direct"
 
 # A reply tagged so asks the engine not to record the command as the caller's activity
 # (`privacy show` and `privacy delete` must leave no new trace of the member).

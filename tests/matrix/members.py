@@ -241,3 +241,13 @@ class Member:
         resp = await self.client.join(room_id)
         assert hasattr(resp, "room_id"), resp
         await self.sync(0)
+
+    async def join_direct_room(self, timeout: float = 20.0) -> str:
+        """Wait for the bot's invite to a direct room, join it and return its id."""
+        deadline = time.monotonic() + timeout
+        while not self.invites and time.monotonic() < deadline:
+            await self.sync(500)
+        assert self.invites, f"{self.name} got no direct room invite"
+        direct = self.invites[0]
+        await self.join(direct)
+        return direct

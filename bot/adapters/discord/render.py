@@ -85,6 +85,10 @@ def _body(reply: Reply) -> str:
     parts = []
     if reply.text:
         parts.append(escape(reply.text))
+    if reply.hidden:  # each line its own spoiler, so a split between lines keeps them
+        lines = [line for line in reply.hidden.text.split("\n") if line.strip()]
+        parts.append("\n".join(f"||{escape(line)}||" for line in lines))
+        parts.append(f"*{escape(reply.hidden.note)}*")
     if reply.choices and not reply.choices.closed:
         parts.append(_choice_lines(reply.choices))
     return "\n\n".join(parts)

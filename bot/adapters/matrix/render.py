@@ -104,6 +104,9 @@ def render_html(reply: Reply, addressee: str | None = None) -> str:
         parts.append(f"<strong>{_esc(reply.title)}</strong>")
     if reply.text:
         parts.append(_esc(reply.text))
+    if reply.hidden:
+        parts.append(f"<span data-mx-spoiler>{_esc(reply.hidden.text)}</span>")
+        parts.append(f"<em>[hidden: {_esc(reply.hidden.note)}]</em>")
     if reply.fields:
         parts.append(
             "<br>".join(f"<strong>{_esc(f.name)}</strong>: {_esc(f.value)}" for f in reply.fields)

@@ -41,7 +41,7 @@ from bot.adapters.matrix.render import (
 from bot.adapters.matrix.state import MatrixStore
 from bot.core.clock import Clock
 from bot.core.outbox import PostError
-from bot.core.replies import LETTERS, Attachment, ChoiceSet, Reply
+from bot.core.replies import DIRECT, LETTERS, Attachment, ChoiceSet, Reply
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,9 @@ class MatrixSender:
                 if trigger_event_id is not None:
                     await self.react(room_id, trigger_event_id, ACK)
                 continue
-            if reply.private and member is not None and (reply.image or reply.file):
-                direct = await self.direct_room(member)
-                await self.send_replies(direct, [reply])
+            direct = reply.image or reply.file or DIRECT in reply.tags
+            if reply.private and member is not None and direct:
+                await self.send_replies(await self.direct_room(member), [reply])
                 note = Reply(text="I have sent it to you in a direct message.", private=True)
                 content = notice_content(note, target, addressee)
                 if content is not None:

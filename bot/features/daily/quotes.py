@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.content.model import Book, Chapter, Quote
 from bot.core.replies import Field, Reply
+from bot.core.spoilers import Line
 from bot.features.daily.model import ChapterScope, ScopeKind
 
 
@@ -37,6 +38,13 @@ def pool_of(book: Book, number: int | None) -> Pool:
         found = book.chapter(number)
         chapters = [found] if found else []
     return Pool({q.id: (c, q) for c in chapters for q in c.quotes})
+
+
+def within_line(pool: Pool, line: Line) -> Pool:
+    """The pool's quotes up to the spoiler line (the plan's chapter when the shield is on)."""
+    if line.limit is None:
+        return pool
+    return Pool({i: (c, q) for i, (c, q) in pool.by_id.items() if line.allows(c.number)})
 
 
 def chapter_missing(scope: ChapterScope, book: Book) -> bool:

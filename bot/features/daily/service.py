@@ -25,6 +25,7 @@ from bot.core.commands import UserError
 from bot.core.outbox import Outbox, PostError
 from bot.core.refs import GroupRef, Place
 from bot.core.replies import Reply
+from bot.core.spoilers import LineOf, no_line
 from bot.core.timeofday import parse_time
 from bot.features.daily.model import (
     ChapterScope,
@@ -42,6 +43,7 @@ from bot.features.daily.quotes import (
     compose,
     pool_of,
     scope_problem,
+    within_line,
 )
 from bot.features.daily.repo import DailyRepo
 from bot.features.daily.schedule import Run, Schedule, next_run, pick_quote, timing
@@ -100,6 +102,8 @@ class DailyService:
         self.config = config
         self.default_timezone = default_timezone
         self.current_chapter = current_chapter
+        # The spoiler line (the composition root wires it): no quote past the plan's chapter.
+        self.line_of: LineOf = no_line
         # Called when a schedule changes (the feature points it at the scheduler's poke).
         self.changed: Callable[[], None] = _nothing
         # Due rows of the last round this process cannot reach: id -> their next_due.
@@ -229,10 +233,10 @@ class DailyService:
         number = chapter_of(scope, planned, book)
         key = (book.meta.id, number)
         if cache is None:
-            return pool_of(book, number)
-        if key not in cache:
-            cache[key] = pool_of(book, number)
-        return cache[key]
+            pool = pool_of(book, number)
+        else:
+            pool = cache[key] = cache.get(key) or pool_of(book, number)
+        return within_line(pool, await self.line_of(place, None))
 
     def compose(self, chapter: Chapter, quote: Quote, prompt: bool) -> list[Reply]:
         return compose(chapter, quote, prompt, self.rng)

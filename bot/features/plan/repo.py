@@ -133,6 +133,16 @@ class PlanRepo:
             CheckIn.from_row(r) for r in await self.db.fetch(sql + " ORDER BY day, chapter", params)
         ]
 
+    async def last_check_in(self, group: GroupRef, book_id: str, user_id: str) -> int | None:
+        """The chapter of the member's latest check-in for the book."""
+        value = await self.db.fetchval(
+            "SELECT chapter FROM reading_checkins "
+            "WHERE platform = ? AND group_id = ? AND book_id = ? AND user_id = ? "
+            "ORDER BY at DESC, chapter DESC LIMIT 1",
+            (group.platform, group.group_id, book_id, user_id),
+        )
+        return int(value) if value is not None else None
+
     async def checked_in_members(self, group: GroupRef) -> set[str]:
         """Members with a check-in in the group, for any book."""
         return {

@@ -120,6 +120,12 @@ class PlanService:
         book = await self.book(place)
         return await self.repo.checkins(place.group, book.meta.id, user_id)
 
+    async def position(self, place: Place, member: MemberRef) -> int | None:
+        """The chapter of the member's last check-in for the group's book (the app's
+        Position: the spoiler line of the `member` mode); None before their first."""
+        book = await self.book(place)
+        return await self.repo.last_check_in(place.group, book.meta.id, member.user_id)
+
     async def set(self, place: Place, book: Book, chapter: int | None, due: date | None) -> Plan:
         # What was counted before the change belongs to the chapter read until now.
         await self.activity.flush()

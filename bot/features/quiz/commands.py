@@ -16,6 +16,7 @@ from bot.features.quiz.selection import (
     select,
 )
 from bot.features.quiz.service import QuizService
+from bot.features.quiz.spoilers import labelled, within_line
 
 commands: Commands[QuizService] = Commands()
 
@@ -104,8 +105,11 @@ async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list
     if args.int("chapter") is not None and args.text("deck") is not None:
         raise UserError("Give a chapter or a deck, not both.")
     book = await quiz.book(ctx.place)
+    line = await quiz.line_of(ctx.place, None)
+    book = book if args.text("deck") else within_line(book, line, args.int("chapter"))
     kinds = args.get("kinds")
     selection = select(book, quiz.rng, args.int("chapter"), args.text("deck"), kinds, count)
+    selection = labelled(selection, line)
     return await quiz.start(ctx, selection, seconds, auto)
 
 
@@ -233,7 +237,9 @@ async def _practice_answer(
 async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     count = question_count(quiz.config, args.int("questions"))
     book = await quiz.book(ctx.place)
-    selection = select(book, quiz.rng, args.int("chapter"), None, None, count)
+    line = await quiz.line_of(ctx.place, ctx.place.member(ctx.caller))
+    book = within_line(book, line, args.int("chapter"), refuse=False)
+    selection = labelled(select(book, quiz.rng, args.int("chapter"), None, None, count), line)
     session = PracticeSession(ctx.caller.user_id, selection.label, selection.items)
     member = ctx.place.member(ctx.caller)
     await quiz.repo.save_practice(member, selection.book_id, session.to_json(), ctx.now)

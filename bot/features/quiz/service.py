@@ -33,6 +33,7 @@ from bot.core.outbox import PostError
 from bot.core.periods import Period, parse_period
 from bot.core.refs import Caller, GroupRef, MemberRef, Place
 from bot.core.replies import Reply
+from bot.core.spoilers import LineOf, no_line
 from bot.core.supervisor import Supervisor
 from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
 from bot.features.quiz.repo import QuizRepo
@@ -78,6 +79,8 @@ class QuizService:
         self.rng = rng
         # Who learns of judged answers (spaced review); the composition root fills it.
         self.answer_sinks: list[AnswerSink] = []
+        # The spoiler line (the composition root wires it): no quiz asks past it.
+        self.line_of: LineOf = no_line
         self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.step_due)
         # A lock per member answering in a place; gone once nobody holds it.
         self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (

@@ -11,7 +11,8 @@ from bot.core.chapters import CurrentChapter, no_plan
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, Commands, UserError, as_int
 from bot.core.refs import Place
-from bot.core.replies import Field, Reply
+from bot.core.replies import DIRECT, Field, Reply
+from bot.core.spoilers import Line, LineOf, no_line, shield
 from bot.features.reading.search import has_words, look_up, words
 
 
@@ -27,10 +28,16 @@ class Reading:
         store: ContentStore,
         rng: random.Random,
         current_chapter: CurrentChapter = no_plan,
+        line_of: LineOf = no_line,
     ) -> None:
         self.store = store
         self.rng = rng
         self.current_chapter = current_chapter
+        self.line_of = line_of
+
+    async def line(self, ctx: CommandContext) -> Line:
+        """The caller's spoiler line here: what lies past it is hidden or sent privately."""
+        return await self.line_of(ctx.place, ctx.place.member(ctx.caller))
 
     async def book(self, place: Place) -> Book:
         """The book the place's group reads (its choice, else the default)."""
@@ -47,6 +54,19 @@ class Reading:
         if chapter is None:
             raise UserError(f"There is no chapter {number}. Chapters: {book.chapter_list()}.")
         return chapter
+
+
+def spoil_arg() -> Arg:
+    return Arg(
+        "spoil", "show it privately, even past the spoiler line", kind=ArgKind.FLAG, type=bool
+    )
+
+
+def without_spoil(text: str | None, spoil: bool) -> str:
+    """The rest of a line without the word `spoil` (taken as the flag wherever it stands)."""
+    if not text or not spoil:
+        return text or ""
+    return " ".join(w for w in text.split() if w.lower() != "spoil")
 
 
 commands: Commands[Reading] = Commands()
@@ -67,20 +87,27 @@ async def chapters(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     "Summary of a chapter (add `long` for the key points)",
     chapter_arg(),
     Arg("long", "the key points in order", kind=ArgKind.FLAG, type=bool),
+    spoil_arg(),
 )
 async def summary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     chapter = await reading.chapter(ctx, args.int("chapter"))
+    line = await reading.line(ctx)
     if args.flag("long"):
         points = "\n".join(f"{i}. {p}" for i, p in enumerate(chapter.key_points, 1))
         text = f"{chapter.summary}\n\nKey points:\n{points}"
     else:
         text = chapter.summary
-    return Reply(
+    reply = Reply(
         title=f"Chapter {chapter.number}: {chapter.title}",
         text=text,
         footer=None
         if args.flag("long")
         else f"{ctx.prefix}summary {chapter.number} long for the key points",
+    )
+    long = " long" if args.flag("long") else ""
+    reveal = f"{ctx.prefix}summary {chapter.number}{long} spoil"
+    return shield(
+        reply, chapter.number, line, reveal, args.flag("spoil"), f"Chapter {chapter.number}"
     )
 
 
@@ -88,11 +115,14 @@ async def summary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     "quote",
     "A quote from a chapter, optionally one containing some words",
     chapter_arg(),
+    spoil_arg(),
     Arg("words", "words the quote should contain", kind=ArgKind.TEXT, metavar="words"),
+    details="Past the spoiler line a quote is hidden; add `spoil` to see it privately.",
 )
 async def quote(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     number = args.int("chapter")
-    wanted = words(args.text("words") or "")
+    spoil = args.flag("spoil")
+    wanted = words(without_spoil(args.text("words"), spoil))
     book = await reading.book(ctx.place)
     if number is not None and book.chapter(number) is None:
         wanted.insert(0, str(number))  # a number that is no chapter is a word to search
@@ -105,27 +135,41 @@ async def quote(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
         where = f"chapter {number}" if number is not None else "the book"
         shown = f" containing {' '.join(wanted)!r}" if wanted else ""
         raise UserError(f"No quote in {where}{shown}.")
-    chapter, chosen = reading.rng.choice(quotes)
-    return Reply(
+    line = await reading.line(ctx)
+    within = [(c, q) for c, q in quotes if line.allows(c.number)]
+    chapter, chosen = reading.rng.choice(quotes if spoil else within or quotes)
+    reply = Reply(
         text=f"“{chosen.text}”",
         footer=f"— {chosen.source}; quoted in this book (chapter {chapter.number})",
     )
+    asked = " ".join(str(p) for p in (number, *wanted) if p is not None)
+    reveal = f"{ctx.prefix}quote {asked or chapter.number} spoil"
+    return shield(reply, chapter.number, line, reveal, spoil, "A quote")
 
 
 @commands.command(
     "glossary",
     "Explain a term, or list the glossary",
+    spoil_arg(),
     Arg("term", "the term to explain", kind=ArgKind.TEXT, hint="term", metavar="term"),
+    details="A term only later chapters introduce is hidden; add `spoil` to see it privately.",
 )
 async def glossary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     book = await reading.book(ctx.place)
     entries = [(c, t) for c in book.chapters for t in c.glossary]
-    asked = args.text("term")
+    spoil = args.flag("spoil")
+    asked = without_spoil(args.text("term"), spoil)
+    line = await reading.line(ctx)
     if not asked:
+        shown = {t.term for c, t in entries if spoil or line.allows(c.number)}
+        later = len({t.term for _, t in entries}) - len(shown)
+        note = f"; {later} more from chapters past {line.describe()}" if later else ""
         return Reply(
             title="Glossary",
-            text=", ".join(sorted({t.term for _, t in entries}, key=str.lower)),
-            footer=f"{ctx.prefix}glossary <term> for a definition",
+            text=", ".join(sorted(shown, key=str.lower)),
+            footer=f"{ctx.prefix}glossary <term> for a definition{note}",
+            private=spoil,
+            tags=frozenset({DIRECT}) if spoil else frozenset(),
         )
     found = look_up(entries, asked)
     if found.entry is None:
@@ -138,27 +182,33 @@ async def glossary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     chapter, term = found.entry
     aliases = f" (also: {', '.join(term.aliases)})" if term.aliases else ""
     if found.closest:
-        return Reply(
+        reply = Reply(
             title=f"Closest match: {term.term}{aliases}",
             text=term.definition,
             footer=f"chapter {chapter.number}; no entry is named {asked!r}",
         )
-    return Reply(
-        title=f"{term.term}{aliases}",
-        text=term.definition,
-        footer=f"chapter {chapter.number}",
-    )
+    else:
+        reply = Reply(
+            title=f"{term.term}{aliases}",
+            text=term.definition,
+            footer=f"chapter {chapter.number}",
+        )
+    reveal = f"{ctx.prefix}glossary {asked} spoil"
+    return shield(reply, chapter.number, line, reveal, spoil, "Glossary")
 
 
-@commands.command("discuss", "A discussion prompt for a chapter", chapter_arg())
+@commands.command("discuss", "A discussion prompt for a chapter", chapter_arg(), spoil_arg())
 async def discuss(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     chapter = await reading.chapter(ctx, args.int("chapter"))
     if not chapter.discussion:
         raise UserError(f"Chapter {chapter.number} has no discussion prompts.")
-    return Reply(
+    reply = Reply(
         title=f"For discussion (chapter {chapter.number})",
         text=reading.rng.choice(chapter.discussion),
     )
+    reveal = f"{ctx.prefix}discuss {chapter.number} spoil"
+    line = await reading.line(ctx)
+    return shield(reply, chapter.number, line, reveal, args.flag("spoil"), "For discussion")
 
 
 @commands.command("about", "About this bot and the group's book")

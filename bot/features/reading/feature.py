@@ -11,6 +11,7 @@ from bot.core.chapters import CurrentChapter, no_plan
 from bot.core.commands import Command
 from bot.core.feature import BaseFeature
 from bot.core.refs import Place
+from bot.core.spoilers import LineOf, no_line
 from bot.core.suggestions import Suggestion
 from bot.features.reading.commands import Reading, commands
 
@@ -19,10 +20,14 @@ class ReadingFeature(BaseFeature):
     name = "reading"
 
     def __init__(
-        self, store: ContentStore, rng: random.Random, current_chapter: CurrentChapter = no_plan
+        self,
+        store: ContentStore,
+        rng: random.Random,
+        current_chapter: CurrentChapter = no_plan,
+        line_of: LineOf = no_line,
     ) -> None:
         self.store = store
-        self.reading = Reading(store, rng, current_chapter)
+        self.reading = Reading(store, rng, current_chapter, line_of)
 
     def commands(self) -> Sequence[Command]:
         return commands.bind(self.reading)

@@ -24,6 +24,10 @@ class ReminderScheduler:
         self.reminders = reminders
         self.clock = clock
         self._poked = asyncio.Event()
+        self._changed = asyncio.Event()  # set whenever the loop falls asleep or wakes
+        self._running = False
+        self._sleeping = False
+        self._until: datetime | None = None
         reminders.changed = self.poke
 
     def poke(self) -> None:
@@ -33,6 +37,14 @@ class ReminderScheduler:
         supervisor.spawn("review-reminders", self.run())
 
     async def run(self) -> None:
+        self._running = True
+        try:
+            await self._rounds()
+        finally:
+            self._running = False
+            self._changed.set()
+
+    async def _rounds(self) -> None:
         while True:
             self._poked.clear()
             now = self.clock.now()
@@ -51,9 +63,30 @@ class ReminderScheduler:
         sleeper = asyncio.ensure_future(self.clock.sleep_until(until))
         poked = asyncio.ensure_future(self._poked.wait())
         try:
+            await asyncio.sleep(0)  # let the waiters start before calling the loop idle
+            self._until = until
+            self._sleeping = True
+            self._changed.set()
             await asyncio.wait((sleeper, poked), return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in (sleeper, poked):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            self._sleeping = False
+            self._changed.set()
+
+    def idle(self) -> bool:
+        """Asleep with nothing due and no poke waiting (or not running at all)."""
+        if not self._running:
+            return True
+        if not self._sleeping or self._poked.is_set():
+            return False
+        return self._until is None or self._until > self.clock.now()
+
+    async def wait_idle(self) -> None:
+        """Return once the loop has sent everything due now (for tests): this waits for
+        work to finish, not for time to pass; with a test clock nothing falls due meanwhile."""
+        while not self.idle():
+            self._changed.clear()
+            await self._changed.wait()
