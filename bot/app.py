@@ -33,7 +33,7 @@ from bot.features.plan.feature import PlanFeature
 from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
-from bot.storage.db import Database, connect, is_url
+from bot.storage.db import Database, StorageUnavailable, connect, is_url
 from bot.storage.settings import SettingsRepo
 from bot.yamlfiles.document import ProblemsError
 
@@ -164,6 +164,8 @@ async def build_app(
     # stops last, so its final flush takes in what the other features record while they stop.
     privacy = PrivacyFeature(db, clock, app.member_data)
     await privacy.load()  # opt-outs are honoured from the first event
+    engine.opt_outs = privacy.service.opt_outs  # the one place opt-outs are checked
+    engine.unavailable = (StorageUnavailable,)  # "could not save, try later"
     plan = PlanFeature(db, store, clock, tz, is_opted_out=privacy.service.is_opted_out)
     participation = ParticipationFeature(
         config.participation,

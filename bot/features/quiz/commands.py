@@ -86,6 +86,7 @@ def plural(n: int, noun: str) -> str:
     Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME",
         by_position=False),
     moderator=True,
+    keeps_member_data=True,  # who started it
     details="Without a chapter the questions come from all chapters, in a random order.",
 )  # fmt: skip
 async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
@@ -135,6 +136,7 @@ async def quiz_status(quiz: QuizService, ctx: CommandContext, args: Args) -> Rep
     "Answer the quiz question: a letter, or words for a free-text question",
     token_arg(),
     answer_arg(),
+    keeps_member_data=True,
 )
 async def answer(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply | list[Reply]:
     raw = args.text("answer") or ""
@@ -214,6 +216,7 @@ async def _practice_answer(
     "Practise alone, privately, at your own pace (not on the leaderboard)",
     chapter_arg(),
     questions_arg(),
+    keeps_member_data=True,
 )
 async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     count = question_count(quiz.config, args.int("questions"))
@@ -230,7 +233,13 @@ async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> l
     return [intro, session.question_reply(ctx.prefix)]
 
 
-@commands.command("practice answer", "Answer your practice question", token_arg(), answer_arg())
+@commands.command(
+    "practice answer",
+    "Answer your practice question",
+    token_arg(),
+    answer_arg(),
+    keeps_member_data=True,
+)
 async def practice_answer(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     return await _practice_answer(quiz, ctx, args.text("answer") or "", args.text("token"))
 
