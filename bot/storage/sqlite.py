@@ -75,10 +75,9 @@ class SqliteDatabase(RowShortcuts):
         it, not "cannot rollback - no transaction is active", is the one passed on."""
         if not self._writer.in_transaction:
             return
-        try:
+        # The error that ended the transaction is the one that matters, not the rollback's.
+        with contextlib.suppress(sqlite3.Error):
             await _to_the_end(self._writer.execute("ROLLBACK"))
-        except sqlite3.Error:
-            pass  # the error that ended the transaction is the one that matters
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, leaving no transaction open behind a cancellation: a shutdown

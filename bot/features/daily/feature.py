@@ -13,10 +13,10 @@ from bot.core.clock import Clock
 from bot.core.commands import Command
 from bot.core.engine import Engine
 from bot.core.feature import BaseFeature
+from bot.core.member_data import MemberData
 from bot.core.refs import Place
 from bot.core.suggestions import Suggestion
 from bot.core.supervisor import Supervisor
-from bot.core.member_data import MemberData
 from bot.features.daily.commands import commands
 from bot.features.daily.member_data import ScheduleEditors
 from bot.features.daily.scheduler import DailyScheduler
