@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
+from bot.storage.db import StorageUnavailable
 from bot.storage.migrate import MigrationError
 from bot.yamlfiles.document import ProblemsError
 
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsError as exc:
         print(f"error:\n{exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except MigrationError as exc:
+    except (MigrationError, StorageUnavailable) as exc:
         print(f"error: database: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except StartupError as exc:

@@ -149,6 +149,20 @@ async def build_app(
         raise ProblemsError(problems)
     store = ContentStore(base / config.content, library, config.book)
     db = await connect(config.database if is_url(config.database) else base / config.database)
+    try:
+        return await _build(config, clock, rng, store, db)
+    except BaseException:
+        await db.close()  # its threads would keep the process alive
+        raise
+
+
+async def _build(
+    config: Config,
+    clock: Clock,
+    rng: random.Random,
+    store: ContentStore,
+    db: Database,
+) -> App:
     engine = Engine(
         CommandTable(),
         clock,

@@ -41,7 +41,9 @@ async def test_a_write_made_during_another_tasks_transaction_survives_its_rollba
         finish.set()
         await first
         assert await other == 1
-        stored = await db.fetch("SELECT key, value FROM settings WHERE key IN ('inside', 'outside')")
+        stored = await db.fetch(
+            "SELECT key, value FROM settings WHERE key IN ('inside', 'outside')"
+        )
         assert [tuple(r) for r in stored] == [("outside", "2")]
     finally:
         await db.close()
@@ -56,8 +58,14 @@ async def test_two_processes_writing_at_once_wait_for_each_other(any_database: s
     count = 150
     writers = [
         await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.storage_writer", any_database, str(count),
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "tests.storage_writer",
+            any_database,
+            str(count),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )  # fmt: skip
         for _ in range(2)
     ]

@@ -263,6 +263,16 @@ async def _use_wal(conn: aiosqlite.Connection) -> None:
             await asyncio.sleep(0.01)
 
 
+async def _check_writable(conn: aiosqlite.Connection) -> None:
+    """Refuse at start a database the bot could read but not write (a read-only file or
+    folder), rather than fail at every later write: a table created and rolled back."""
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        await conn.execute("CREATE TABLE kruzhok_write_probe (x INTEGER)")
+    finally:
+        await conn.execute("ROLLBACK")
+
+
 async def _connect(path: str) -> SqliteDatabase:
     memory = path == ":memory:"
     if not memory:
@@ -272,6 +282,7 @@ async def _connect(path: str) -> SqliteDatabase:
     try:
         db = SqliteDatabase(writer, None, path)
         await migrate(db)
+        await _check_writable(writer)
         if not memory:
             reader = await _open(path)
             db = SqliteDatabase(writer, reader, path)
