@@ -148,7 +148,15 @@ async def test_quotes_still_group_words_as_before(console: ConsoleBot) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["@here0", "@everyone点", "@HEREx", "@everyone_", "@hereafter", "@here\u0301", "@everyone١"],
+    [
+        "@here0",
+        "@everyone点",
+        "@HEREx",
+        "@everyone_",
+        "@hereafter",
+        "@here\u0301",
+        "@everyone\u0661",
+    ],
 )
 def test_mass_mentions_followed_by_letters_or_digits_of_any_script_are_defused(
     text: str,

@@ -20,13 +20,16 @@ async def test_a_write_made_during_another_tasks_transaction_survives_its_rollba
     db = await connect(any_database)
     began, finish = asyncio.Event(), asyncio.Event()
 
+    async def failing_batch() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO settings (key, value) VALUES ('inside', '1')")
+            began.set()
+            await finish.wait()
+            raise RuntimeError("the batch fails: all of it rolls back")
+
     async def long_transaction() -> None:
         with pytest.raises(RuntimeError):
-            async with db.transaction():
-                await db.execute("INSERT INTO settings (key, value) VALUES ('inside', '1')")
-                began.set()
-                await finish.wait()
-                raise RuntimeError("the batch fails: all of it rolls back")
+            await failing_batch()
 
     try:
         first = asyncio.create_task(long_transaction())
@@ -66,7 +69,7 @@ async def test_two_processes_writing_at_once_wait_for_each_other(any_database: s
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     results = [await asyncio.wait_for(w.communicate(), 120) for w in writers]
