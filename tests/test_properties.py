@@ -169,10 +169,12 @@ def yaml_value(value: object) -> str:
 
 def loads_or_says_why(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
+    problems: list[str] = []
     try:
-        assert isinstance(load_config(path), Config)
+        config: Config | None = load_config(path)
     except ProblemsError as exc:
-        assert exc.problems and all(p.message for p in exc.problems)
+        config, problems = None, [p.message for p in exc.problems]
+    assert isinstance(config, Config) or (problems and all(problems))
 
 
 @settings(
