@@ -180,7 +180,7 @@ async def _build(
     await privacy.load()  # opt-outs are honoured from the first event
     engine.opt_outs = privacy.service.opt_outs  # the one place opt-outs are checked
     engine.unavailable = (StorageUnavailable,)  # "could not save, try later"
-    plan = PlanFeature(db, store, clock, tz, is_opted_out=privacy.service.is_opted_out)
+    plan = PlanFeature(db, store, clock, tz)
     participation = ParticipationFeature(
         config.participation,
         db,
