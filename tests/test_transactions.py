@@ -52,6 +52,37 @@ async def test_a_write_made_during_another_tasks_transaction_survives_its_rollba
         await db.close()
 
 
+async def test_a_task_started_inside_a_transaction_has_a_connection_of_its_own(
+    any_database: str,
+) -> None:
+    """A timer armed inside a transaction inherits its context, not its transaction: its
+    write made while the transaction runs is not rolled back with it, and its write made
+    after the transaction ended does not use the connection given back."""
+    db = await connect(any_database)
+    go_on = asyncio.Event()
+
+    async def timer() -> None:
+        await db.execute("INSERT INTO settings (key, value) VALUES ('during', '1')")
+        await go_on.wait()
+        async with db.transaction():
+            await db.execute("INSERT INTO settings (key, value) VALUES ('after', '2')")
+
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.execute("INSERT INTO settings (key, value) VALUES ('rolled', '0')")
+                task = asyncio.create_task(timer())
+                for _ in range(50):
+                    await asyncio.sleep(0)
+                raise RuntimeError("rolled back")
+        go_on.set()
+        await task
+        keys = await db.fetch("SELECT key FROM settings WHERE key IN ('during', 'after', 'rolled')")
+        assert sorted(r[0] for r in keys) == ["after", "during"]
+    finally:
+        await db.close()
+
+
 async def test_two_processes_writing_at_once_wait_for_each_other(any_database: str) -> None:
     db = await connect(any_database)
     try:

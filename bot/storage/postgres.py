@@ -12,6 +12,7 @@ sit in a config file or reach a log line.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -79,25 +80,34 @@ class PostgresDatabase(RowShortcuts):
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self.url = safe_url(url)
-        self._conn: ContextVar[asyncpg.Connection | None] = ContextVar(
+        # The transaction's connection and the task that holds it. A task created
+        # inside a transaction (a timer) inherits the context but takes a connection of
+        # its own: the transaction's is never used by two tasks, nor after it is returned.
+        self._tx: ContextVar[tuple[asyncio.Task[object] | None, Any] | None] = ContextVar(
             f"pg-tx-{id(self)}", default=None
         )
 
+    def _own_connection(self) -> Any:
+        """The running task's transaction connection, or None."""
+        held = self._tx.get()
+        return held[1] if held is not None and held[0] is asyncio.current_task() else None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if self._conn.get() is not None:
+        if self._own_connection() is not None:
             yield  # joins the transaction this task already holds
             return
-        async with self._pool.acquire() as conn, conn.transaction():
-            token = self._conn.set(conn)
-            try:
-                yield
-            finally:
-                self._conn.reset(token)
+        with _mapped():  # a COMMIT refused for a full disk is StorageUnavailable too
+            async with self._pool.acquire() as conn, conn.transaction():
+                token = self._tx.set((asyncio.current_task(), conn))
+                try:
+                    yield
+                finally:
+                    self._tx.reset(token)
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
-        conn = self._conn.get()
+        conn = self._own_connection()
         if conn is not None:
             yield conn
         else:

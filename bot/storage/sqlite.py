@@ -42,17 +42,22 @@ class SqliteDatabase(RowShortcuts):
         self._own_reader = reader is not None
         self.path = path
         self._lock = asyncio.Lock()
-        self._in_tx: ContextVar[bool] = ContextVar(f"sqlite-tx-{id(self)}", default=False)
+        # The task whose transaction this context is in. A task created inside a
+        # transaction (a timer) inherits the context but not the transaction: it waits
+        # for the lock like any other task.
+        self._owner: ContextVar[asyncio.Task[object] | None] = ContextVar(
+            f"sqlite-tx-{id(self)}", default=None
+        )
 
     # -- transactions ---------------------------------------------------------------------
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if self._in_tx.get():
+        if self._inside():
             yield  # joins the transaction this task already holds
             return
         async with self._lock:
-            token = self._in_tx.set(True)
+            token = self._owner.set(asyncio.current_task())
             try:
                 await self._begin()
                 try:
@@ -67,7 +72,12 @@ class SqliteDatabase(RowShortcuts):
                     await self._rollback()
                     raise
             finally:
-                self._in_tx.reset(token)
+                self._owner.reset(token)
+
+    def _inside(self) -> bool:
+        """Whether the running task holds the transaction (not merely its context)."""
+        owner = self._owner.get()
+        return owner is not None and owner is asyncio.current_task()
 
     async def _rollback(self) -> None:
         """Roll back what is still open. SQLite may have rolled the transaction back
@@ -92,7 +102,7 @@ class SqliteDatabase(RowShortcuts):
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
-        if self._in_tx.get():
+        if self._inside():
             yield self._writer
         else:
             async with self._lock:
@@ -100,7 +110,7 @@ class SqliteDatabase(RowShortcuts):
 
     def _read_conn(self) -> aiosqlite.Connection | None:
         """The connection for a read: the transaction's, else the reader (None: take the lock)."""
-        if self._in_tx.get():
+        if self._inside():
             return self._writer
         return self._reader if self._own_reader else None
 
