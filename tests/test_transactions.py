@@ -67,14 +67,19 @@ async def test_a_task_started_inside_a_transaction_has_a_connection_of_its_own(
         async with db.transaction():
             await db.execute("INSERT INTO settings (key, value) VALUES ('after', '2')")
 
+    async def arming_batch() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO settings (key, value) VALUES ('rolled', '0')")
+            armed.append(asyncio.create_task(timer()))
+            for _ in range(50):
+                await asyncio.sleep(0)
+            raise RuntimeError("rolled back")
+
+    armed: list[asyncio.Task[None]] = []
     try:
         with pytest.raises(RuntimeError):
-            async with db.transaction():
-                await db.execute("INSERT INTO settings (key, value) VALUES ('rolled', '0')")
-                task = asyncio.create_task(timer())
-                for _ in range(50):
-                    await asyncio.sleep(0)
-                raise RuntimeError("rolled back")
+            await arming_batch()
+        (task,) = armed
         go_on.set()
         await task
         keys = await db.fetch("SELECT key FROM settings WHERE key IN ('during', 'after', 'rolled')")

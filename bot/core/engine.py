@@ -119,6 +119,11 @@ class Engine:
         ask it before they store a member's id (a Matrix reaction picking an answer)."""
         return not self.opt_outs.is_opted_out(member)
 
+    async def _opted_out(self, member: MemberRef) -> bool:
+        """Before a command keeps member data: known here, or asked of the database (an
+        opt-out made through another process counts at once)."""
+        return not self.may_keep(member) or await self.opt_outs.has_opted_out(member)
+
     def record(self, kind: ActivityKind, caller: Caller, place: Place) -> None:
         if not self.may_keep(place.member(caller)):
             return  # an opted-out member's activity is not even counted
@@ -223,9 +228,7 @@ class Engine:
             return [error(f"Only moderators can use {prefix}{command.name}.")]
         try:
             args = parse()
-            if command.keeps_member_data and await self.opt_outs.has_opted_out(
-                place.member(caller)
-            ):
+            if command.keeps_member_data and await self._opted_out(place.member(caller)):
                 return [_opted_out(command, prefix)]
             result = await command.handler(ctx, args)
         except UsageError as exc:

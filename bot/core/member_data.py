@@ -23,7 +23,9 @@ class MemberData(Protocol):
 
 class OptOuts(Protocol):
     def is_opted_out(self, member: MemberRef) -> bool:
-        """From memory, for every event (a message, a reaction): no database trip."""
+        """From memory, for every event (a message, a reaction): no database trip. An
+        opt-out made here counts at once; one made through another process from this
+        one's next participation write, which reads the opt-outs again."""
         ...
 
     async def has_opted_out(self, member: MemberRef) -> bool:

@@ -47,7 +47,8 @@ class OptOutList:
         return bool(self._digests) and self._digest(member) in self._digests
 
     async def has_opted_out(self, member: MemberRef) -> bool:
-        """Asked of the database: an opt-out made through another process counts."""
+        """Asked of the database: an opt-out made through another process counts (and is
+        remembered here from then on)."""
         found = await self.repo.has(member)
         if found:
             self._digests.add(self._digest(member))
