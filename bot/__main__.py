@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
+from bot.packtools import cli as pack_tools
 from bot.storage.db import StorageUnavailable
 from bot.storage.migrate import MigrationError
 from bot.yamlfiles.document import ProblemsError
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         "path", nargs="?", type=Path, help="content folder (default: the config's, or content/)"
     )
     validate.add_argument("--config", type=Path, help="YAML config file to check too")
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings as problems (exit 2)"
+    )
 
     discord_cmd = sub.add_parser("discord", help="Discord tools")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
     )
 
+    pack_tools.add_parsers(sub)
+
     db_cmd = sub.add_parser("db", help="database tools")
     db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
     copy = db_sub.add_parser(
@@ -80,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             return cmd_db_copy(args.source, args.destination)
         if args.command == "validate":
-            return cmd_validate(args.path, args.config)
+            return cmd_validate(args.path, args.config, args.strict)
         if args.command == "import-trivia":
             return cmd_import_trivia(args)
+        if args.command in pack_tools.COMMANDS:
+            return pack_tools.run(args)
         config, doc = read_config(args.config)
         interactive = args.command == "run" and sys.stdin.isatty() and sys.stdout.isatty()
         log_file = setup_logging(config, interactive)
@@ -139,8 +147,11 @@ def setup_logging(config: Config, interactive: bool) -> Path | None:
     return path
 
 
-def cmd_validate(path: Path | None, config_path: Path | None) -> int:
+def cmd_validate(path: Path | None, config_path: Path | None, strict: bool = False) -> int:
     from bot.content.library import load_checked
+    from bot.content.packs import read_pack
+    from bot.content.validate import pack_warnings
+    from bot.features.quiz.answers import normalise
 
     problems = []
     config, doc, config_ok = Config(), None, True
@@ -159,6 +170,13 @@ def cmd_validate(path: Path | None, config_path: Path | None) -> int:
         if config_ok:
             file = str(config_path) if config_path is not None else CONFIG_LABEL
             problems.extend(content_problems(config, library, file, doc))
+        warnings = pack_warnings(read_pack(root), normalise)
+        if strict:  # --strict: each warning is a problem
+            problems.extend(warnings)
+        elif warnings:
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            print(f"{len(warnings)} warning(s); --strict counts them as problems.", file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -190,10 +208,13 @@ def discord_token(config: Config) -> str | None:
 
 
 async def cmd_discord_sync(config: Config, guild: int | None) -> int:
+    """Sync the slash commands by hand (REST only). A bad token, an unreachable API, a
+    table Discord would refuse or a refused sync: one line on stderr, exit 2."""
+    import aiohttp
     import discord
 
-    from bot.adapters.discord.commands import SlashCommands
-    from bot.adapters.discord.sync import sync_commands
+    from bot.adapters.discord.commands import SlashCommandError, SlashCommands
+    from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
     from bot.app import build_app
 
     token = discord_token(config)
@@ -202,26 +223,30 @@ async def cmd_discord_sync(config: Config, guild: int | None) -> int:
     guild = guild or config.discord.dev_guild
     app = await build_app(config)
     client = discord.Client(intents=discord.Intents.none())
+    problem = None
     try:
+        slash = SlashCommands(app.engine.table)
         await client.login(token)
         assert client.application_id is not None
         await sync_commands(
-            client.http,
-            client.application_id,
-            SlashCommands(app.engine.table),
-            app.state(),
-            guild,
-            force=True,
+            client.http, client.application_id, slash, app.state(), guild, force=True
         )
+    except SlashCommandError as exc:
+        problem = f"the slash commands cannot be synced: {exc}"
     except discord.LoginFailure:
-        print("error: Discord refused the token.", file=sys.stderr)
-        return EXIT_PROBLEMS
+        problem = f"Discord refused the bot token (from {config.discord.token_env})."
+    except SyncRefused as exc:
+        problem = str(exc)
     except discord.HTTPException as exc:
-        print(f"error: Discord refused the sync: {exc.status} {exc.text}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        problem = f"Discord refused a request: {one_line(exc)}"
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        problem = f"could not reach Discord's API: {exc or type(exc).__name__}"
     finally:
         await client.close()
         await app.stop()
+    if problem is not None:
+        print(f"error: discord: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
     where = f"guild {guild}" if guild else "all guilds (global commands may take a while to appear)"
     print(f"synced the slash commands to {where}")
     return 0
@@ -317,10 +342,16 @@ async def cmd_run(
         return EXIT_PROBLEMS
     credentials = None
     if "matrix" in config.adapters:
-        from bot.adapters.matrix.login import Credentials, MatrixSetupError
+        from bot.adapters.matrix.login import (
+            Credentials,
+            MatrixSetupError,
+            kept_session,
+            store_path,
+        )
 
+        kept = kept_session(config.matrix, store_path(config.matrix)) is not None
         try:
-            credentials = Credentials.from_env()
+            credentials = Credentials.from_env(kept=kept)
         except MatrixSetupError as exc:
             print(f"error: matrix: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
@@ -334,8 +365,14 @@ async def cmd_run(
         )
     if token is not None:
         from bot.adapters.discord.adapter import DiscordAdapter
+        from bot.adapters.discord.commands import SlashCommandError
 
-        adapters.append(DiscordAdapter(app.engine, app.state(), config.discord, token))
+        try:
+            adapters.append(DiscordAdapter(app.engine, app.state(), config.discord, token))
+        except SlashCommandError as exc:
+            await app.stop()
+            print(f"error: discord: the slash commands cannot be made: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     if credentials is not None:
         from bot.adapters.matrix.adapter import MatrixAdapter
 

@@ -24,6 +24,7 @@ from bot.core.engine import Engine, ModeratorPolicy
 from bot.core.feature import Feature
 from bot.core.keyvalue import KeyValueStore
 from bot.core.member_data import MemberData
+from bot.core.refs import Place
 from bot.core.supervisor import Supervisor
 from bot.features.books.feature import BooksFeature
 from bot.features.daily.feature import DailyFeature, timezone_suggestions
@@ -33,6 +34,7 @@ from bot.features.plan.feature import PlanFeature
 from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
+from bot.features.review.feature import ReviewFeature
 from bot.storage.db import Database, StorageUnavailable, connect, is_url
 from bot.storage.settings import SettingsRepo
 from bot.yamlfiles.document import ProblemsError
@@ -195,6 +197,25 @@ async def _build(
     )
     plan.service.activity = participation.activity
     current_chapter = plan.service.current_chapter
+    daily = DailyFeature(
+        config.daily,
+        config.timezone,
+        db,
+        store,
+        engine,
+        clock,
+        rng,
+        supervisor,
+        current_chapter,
+    )
+
+    async def daily_time(place: Place) -> tuple[str, str]:
+        """Review reminders come at the place's daily-quote time (the default without one)."""
+        row = await daily.service.get(place)
+        settings = row.settings if row is not None else daily.service.defaults()
+        return settings.local_time, settings.timezone
+
+    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor)
 
     for feature in (
         participation,
@@ -203,20 +224,22 @@ async def _build(
         HelpFeature(),
         BooksFeature(store, db),  # sets store.choice: the book each group reads
         ReadingFeature(store, rng, current_chapter),
-        QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor),
-        DailyFeature(
-            config.daily,
-            config.timezone,
+        quiz,
+        daily,
+        ReviewFeature(
             db,
             store,
-            engine,
             clock,
-            rng,
+            tz,
+            engine.outbox,
             supervisor,
-            current_chapter,
+            daily_time,
+            is_opted_out=privacy.service.is_opted_out,
         ),
     ):
         app.register(feature)
+    # Judged quiz answers go to the features that learn from them (spaced review).
+    quiz.service.answer_sinks.extend(s for f in app.features.values() for s in f.answer_sinks())
     reading = app.feature("reading", ReadingFeature)
     engine.suggesters.update(
         book=app.feature("books", BooksFeature).suggest,
@@ -261,15 +284,17 @@ async def _wait_ready(adapters: list[Adapter], tasks: list[asyncio.Task[None]]) 
     if not waits:
         return
     gathered = asyncio.gather(*waits)
-    done, _ = await asyncio.wait(
-        [asyncio.ensure_future(gathered), *tasks],
-        timeout=READY_TIMEOUT,
-        return_when=asyncio.FIRST_COMPLETED,
-    )
-    if not gathered.done():
-        gathered.cancel()
-        # Retrieve the cancellation, or asyncio logs "exception was never retrieved".
-        with contextlib.suppress(asyncio.CancelledError):
-            await gathered
-        if not done:
-            log.warning("adapters not ready after %.0f s; starting anyway", READY_TIMEOUT)
+    try:
+        done, _ = await asyncio.wait(
+            [asyncio.ensure_future(gathered), *tasks],
+            timeout=READY_TIMEOUT,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+    finally:  # also when cancelled meanwhile (Ctrl-C while an adapter connects)
+        if not gathered.done():
+            gathered.cancel()
+            # Retrieve the cancellation, or asyncio logs "exception was never retrieved".
+            with contextlib.suppress(asyncio.CancelledError):
+                await gathered
+    if not done:
+        log.warning("adapters not ready after %.0f s; starting anyway", READY_TIMEOUT)

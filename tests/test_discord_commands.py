@@ -72,7 +72,7 @@ async def test_member_runs_a_slash_command(tmp_path: Path, fake_discord: FakeDis
     assert "Key points" in answer.text()
     assert all(len(m["embeds"][0].get("description") or "") <= 4096 for m in messages)
     assert not any(int(m.get("flags") or 0) & EPHEMERAL for m in messages)
-    assert all(m["allowed_mentions"] == {"parse": []} for m in messages)
+    assert all(m["allowed_mentions"] == {"parse": []} for m in answer.sent())
 
 
 async def test_moderator_command_refused_to_a_member(
@@ -107,7 +107,7 @@ async def test_markdown_and_mentions_in_core_text_are_inert(
     """Text from the core is escaped, and nothing the bot sends may ping anyone."""
     async with discord_bot(tmp_path, fake_discord):
         answer = await fake_discord.slash("alice", "glossary", term="@everyone *bold*")
-    (message,) = answer.messages()
+    (message,) = answer.sent()
     assert "\\*bold\\*" in answer.text()
     assert "@everyone" not in answer.text() and "@\u200beveryone" in answer.text()
     assert message["allowed_mentions"] == {"parse": []}
@@ -152,27 +152,30 @@ async def test_quiz_like_buttons_survive_a_restart(
     assert votes["p1"] == {"2001": "A", "2002": "B", "closed": "yes"}
 
 
-async def test_slow_command_is_deferred_then_followed_up(
-    tmp_path: Path, fake_discord: FakeDiscord
-) -> None:
-    """A command still running after defer_after answers "thinking" first, then follows up."""
-    async with discord_bot(tmp_path, fake_discord, discord={"defer_after": 0.0}):
-        answer = await fake_discord.slash("alice", "chapters")
-        await fake_discord.wait_for(answer.followups)
-    assert answer.callback().body["type"] == 5
-    assert "15." in answer.text()
-
-
 async def test_slow_private_answer_stays_private(tmp_path: Path, fake_discord: FakeDiscord) -> None:
-    """A deferred (public) command whose answer is private settles the public message and
-    sends the answer as an ephemeral follow-up."""
+    """A deferred (public) command whose answer is private removes the public "thinking..."
+    and sends the answer as an ephemeral follow-up: nobody else sees it."""
     async with discord_bot(tmp_path, fake_discord, discord={"defer_after": 0.0}):
         answer = await fake_discord.slash("alice", "summary", chapter=99)
-        followups = await fake_discord.wait_for(answer.followups)
-    edits = fake_discord.find("PATCH", rf"/webhooks/{APP_ID}/{answer.token}/messages/@original")
-    assert edits and edits[0].body["content"] == "(answered privately)"
-    assert int(followups[0].body["flags"]) & EPHEMERAL
-    assert "There is no chapter 99" in followups[0].body["content"]
+        await fake_discord.wait_for(answer.followups)
+    assert answer.callback().body["type"] == 5
+    assert fake_discord.find("DELETE", rf"/webhooks/{APP_ID}/{answer.token}/messages/@original")
+    (shown,) = answer.messages()
+    assert int(shown["flags"]) & EPHEMERAL
+    assert "There is no chapter 99" in shown["content"]
+
+
+async def test_slow_public_answer_fills_the_thinking_message(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """A deferred public answer is edited into the "thinking..." message itself."""
+    async with discord_bot(tmp_path, fake_discord, discord={"defer_after": 0.0}):
+        answer = await fake_discord.slash("alice", "chapters")
+        await fake_discord.wait_for(lambda: "15." in answer.text())
+    assert answer.callback().body["type"] == 5
+    (shown,) = answer.messages()
+    assert int(shown["id"]) == answer.message_id() and not int(shown["flags"]) & EPHEMERAL
+    assert fake_discord.find("PATCH", rf"/webhooks/{APP_ID}/{answer.token}/messages/@original")
 
 
 async def test_failing_command_gives_a_private_message(

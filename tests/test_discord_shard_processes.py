@@ -7,16 +7,15 @@ through a file clock (KRUZHOK_CLOCK_FILE)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from tests.console_process import ROOT, ConsoleProcess, clock_env, write_clock
+from tests.console_process import ConsoleProcess, clock_env, write_clock
 from tests.discord_fake.harness import TOKEN
+from tests.discord_fake.launch import launch
 from tests.discord_fake.server import GENERAL, READING, SECOND_GENERAL, SECOND_READING, FakeDiscord
 from tests.harness import START
 from tests.test_discord_shards import LIBRARY, channel_posts, quiz_in, shared_database
@@ -43,20 +42,15 @@ async def bot_process(
 ) -> AsyncIterator[ConsoleProcess]:
     """`python -m bot run` with the Discord adapter against the fake; SIGTERM at the end
     (a clean stop finishes the daily round in flight), exit code 0 checked."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.discord_fake.launch",
+    proc = await launch(
         f"{fake.base}/api/v10",
         fake.gateway_url,
         "run",
         "--config",
         str(config),
-        stdin=asyncio.subprocess.DEVNULL,
+        env={"DISCORD_TOKEN": TOKEN, **clock_env(clock_file)},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-        env={**os.environ, "DISCORD_TOKEN": TOKEN, **clock_env(clock_file)},
     )
     process = ConsoleProcess(proc, name)
     try:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.harness import ROOT, SHIPPED_CONTENT
+from tests.matrix.cli import matrix_env, run_to_the_end, write_matrix_config
 from tests.matrix.fixtures import PASSWORD, World
 
 
@@ -60,27 +61,10 @@ async def test_the_command_line_runs_the_matrix_bot_and_never_logs_the_password(
 async def test_a_refused_login_stops_the_bot_with_exit_code_2(world: World, tmp_path: Path) -> None:
     """A wrong MATRIX_PASSWORD: the homeserver refuses, the bot says so and exits 2."""
     bot_user = world.bot_account()
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'k.sqlite3'}\n"
-        f"content: {SHIPPED_CONTENT}\n"
-        "adapters: [matrix]\n"
-        "matrix:\n"
-        f"  homeserver: {world.hs.url}\n"
-        f"  user_id: '{bot_user}'\n"
-        f"  store_dir: {tmp_path / 'store'}\n"
+    config = write_matrix_config(
+        tmp_path / "config.yaml", world.hs.url, bot_user, tmp_path / "store"
     )
-    env = {**os.environ, "MATRIX_PASSWORD": "not the password"}
-    env.pop("MATRIX_ACCESS_TOKEN", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_to_the_end(config, matrix_env(MATRIX_PASSWORD="not the password"), timeout=60)
     assert done.returncode == 2, done.stderr
     assert f"the homeserver refused the login of {bot_user}" in done.stderr
     assert "not the password" not in done.stderr and "Traceback" not in done.stderr

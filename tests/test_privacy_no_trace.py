@@ -41,7 +41,8 @@ def traces(db_file: Path) -> list[str]:
 
 async def take_part(bot: ConsoleBot) -> None:
     """Everything a member can leave behind: a started quiz and its answer, a daily
-    schedule, a chosen book, a check-in, a practice game, a message and a reaction."""
+    schedule, a chosen book, a check-in, a practice game, review items and a reminder, a
+    message and a reaction."""
     book = bot.app.store.book.meta.id
     assert "Question 1" in await say(bot, "/quiz start 15 questions 2", moderator=True)
     assert "answer" in (await say(bot, "/answer A")).lower()
@@ -50,6 +51,8 @@ async def take_part(bot: ConsoleBot) -> None:
     assert "has read" in await say(bot, "/read 15")
     assert "Practice on" in await say(bot, "/quiz practice 15")
     await say(bot, "/practice answer A")
+    await say(bot, "/review next")
+    await say(bot, "/review remind on")
     await say(bot, "a message about chapter fifteen")
     react(bot)
     await recorder_of(bot).flush()
@@ -66,7 +69,8 @@ async def test_an_opted_out_member_keeps_nothing_and_delete_leaves_no_trace(
         assert "no longer recorded" in await say(bot, "/privacy optout")
         # Opted out: the quiz still runs (started by "someone" now); every path that would
         # keep the member's id or name is refused with a private note, or not counted.
-        for line in ("/answer B", "/quiz practice 15", "/practice answer A", "/read 15"):
+        refused = ("/answer B", "/quiz practice 15", "/practice answer A", "/read 15", "/review")
+        for line in refused:
             shown = await say(bot, line)
             assert "You opted out" in shown and "it was not run" in shown, line
         await say(bot, "still chatting")

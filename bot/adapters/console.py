@@ -101,6 +101,10 @@ class ConsoleAdapter:
         """Unprompted posts (daily quotes, timed quiz reveals) appear in the chat."""
         await self.write(self.render(replies))
 
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
+        """A private note to a member (a review reminder), marked as such in the chat."""
+        await self.write(f"[privately to {user_id}]\n{self.render(replies)}")
+
     async def write(self, text: str) -> None:
         if not text:
             return

@@ -214,7 +214,17 @@ def book_folder(root: Path, book_id: str) -> Path:
 
 def _item_dict(item: QuizItem) -> dict[str, Any]:
     data = item.model_dump(exclude_defaults=True)
-    order = ("id", "kind", "question", "answer", "accept", "explanation", "citation", "source")
+    order = (
+        "id",
+        "kind",
+        "question",
+        "choices",
+        "answer",
+        "accept",
+        "explanation",
+        "citation",
+        "source",
+    )
     return {k: data[k] for k in order if k in data}
 
 

@@ -7,12 +7,19 @@ problem is still checked here: one run reports every problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from bot.content.attribution import (
+    attribution_lines,
+    occurrences,
+    quoted_passages,
+    same_work,
+)
 from bot.content.model import QuizItem
 from bot.content.packs import BookFiles, Loaded, PackLoad
 from bot.content.passages import Normalised, closest_passage, contains, normalise
@@ -234,15 +241,24 @@ class SourceTexts:
             return Problem(doc.file, doc.line_of(loc), format_loc(loc), found.message)
         return found
 
-    def check_chapter(self, chapter: Loaded[Any]) -> list[Problem]:
-        """Every quote and quiz citation of the chapter appears in its source text."""
+    def source_of(self, chapter: Loaded[Any]) -> tuple[str, Normalised] | Problem | None:
+        """The chapter's source text, a Problem when it cannot be read, None when it has none."""
         doc = chapter.doc
         relative = _mapping(doc).get("source_text")
         if doc is None or not isinstance(relative, str) or not relative.strip():
+            return None
+        return self.get(doc, relative)
+
+    def check_chapter(self, chapter: Loaded[Any]) -> list[Problem]:
+        """Every quote and quiz citation of the chapter appears in its source text."""
+        found = self.source_of(chapter)
+        if found is None:
             return []
-        found = self.get(doc, relative)
         if isinstance(found, Problem):
             return [found]
+        doc = chapter.doc
+        assert doc is not None
+        relative = str(_mapping(doc).get("source_text")).strip()
         text, source = found
         problems = []
         checks = [("quotes", "text", "quote"), ("quiz", "citation", "citation of quiz item")]
@@ -261,7 +277,156 @@ class SourceTexts:
                     _at(
                         doc,
                         (key, i, field_name),
-                        f"{named} is not found word for word in {relative.strip()}{said}",
+                        f"{named} is not found word for word in {relative}{said}",
                     )
                 )
         return problems
+
+    def warnings(self, chapter: Loaded[Any]) -> list[Problem]:
+        """Quotes that run across a work's name or are credited to another work than the one
+        the text names after them; citations too short to point at one place."""
+        found = self.source_of(chapter)
+        doc = chapter.doc
+        if doc is None or found is None or isinstance(found, Problem):
+            return []
+        text, source = found
+        passages = [(p, normalise(p.text)) for p in quoted_passages(text)]
+        names = attribution_lines(text)
+        warnings = []
+        for i, item in _entries(doc, "quotes"):
+            quote, item_id = item.get("text"), item.get("id")
+            if not isinstance(quote, str) or not quote.strip():
+                continue
+            wanted = normalise(quote)
+            if occurrences(source, wanted) == 0:
+                continue
+            loc: Loc = ("quotes", i, "text")
+            crossed = [name for name in names if occurrences(wanted, name)]
+            if crossed:
+                warnings.append(
+                    _at(
+                        doc,
+                        loc,
+                        f"quote {item_id!r} runs across the line {crossed[0]!r}, which names the "
+                        "work of the passage before it; end the quote before that line",
+                    )
+                )
+                continue
+            credit = item.get("source")
+            work = credit.get("work") if isinstance(credit, dict) else None
+            named = [p.work for p, n in passages if p.work and occurrences(n, wanted)]
+            if isinstance(work, str) and named and not any(same_work(work, n) for n in named):
+                warnings.append(
+                    _at(
+                        doc,
+                        ("quotes", i, "source", "work"),
+                        f"quote {item_id!r} is credited to {work!r}, but the text names "
+                        f"{named[0]!r} after its passage",
+                    )
+                )
+        for i, item in _entries(doc, "quiz"):
+            citation, item_id = item.get("citation"), item.get("id")
+            if not isinstance(citation, str) or not citation.strip():
+                continue
+            count, words = occurrences(source, citation), len(citation.split())
+            if count > 1:
+                said = f"appears {count} times in the source text"
+            elif count == 1 and words < MIN_CITATION_WORDS:
+                said = f"is only {words} word{'s' if words != 1 else ''} long"
+            else:
+                continue
+            warnings.append(
+                _at(
+                    doc,
+                    ("quiz", i, "citation"),
+                    f"the citation of quiz item {item_id!r} {said}; quote enough words to "
+                    "point at one place",
+                )
+            )
+        return warnings
+
+
+# -- warnings: what is allowed but probably wrong (`validate --strict` makes them errors) --
+
+Fold = Callable[[str], str]
+_PUNCTUATION = re.compile(r"[^\w\s]")
+MIN_CITATION_WORDS = 3
+# The right answer is the longest choice in more than this share of a chapter's choice
+# items (of at least _LONGEST_ITEMS): a member can guess without reading.
+_LONGEST_SHARE = 0.5
+_LONGEST_ITEMS = 4
+
+
+def plain_fold(text: str) -> str:
+    """Case, punctuation and spacing set aside (the default way to compare choices)."""
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
+
+
+def pack_warnings(pack: PackLoad, fold: Fold = plain_fold) -> list[Problem]:
+    """What is allowed but probably a mistake, in every file that parsed. `fold` says when
+    two choices are the same answer (the quiz's own answer normalisation: "Ten" and "10")."""
+    warnings: list[Problem] = []
+    for book in pack.books:
+        sources = SourceTexts(book.folder)
+        files: list[Loaded[Any]] = [*book.chapters, *book.decks]
+        for loaded in files:
+            warnings.extend(_same_choices(loaded, fold))
+            warnings.extend(_longest_answers(loaded))
+        for chapter in book.chapters:
+            warnings.extend(sources.warnings(chapter))
+    return sorted(set(warnings), key=lambda p: p.sort_key)
+
+
+def _choice_items(doc: Document | None) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
+    for i, item in _entries(doc, "quiz"):
+        choices = item.get("choices")
+        kind = item.get("kind")
+        if (
+            kind == "choice"
+            and isinstance(choices, list)
+            and all(isinstance(c, str) for c in choices)
+        ):
+            yield i, item, choices
+
+
+def _same_choices(loaded: Loaded[Any], fold: Fold) -> list[Problem]:
+    doc = loaded.doc
+    warnings = []
+    for i, _, choices in _choice_items(doc):
+        assert doc is not None
+        seen: dict[str, str] = {}
+        for j, choice in enumerate(choices):
+            key = fold(choice)
+            if key in seen and seen[key] != choice:
+                warnings.append(
+                    _at(
+                        doc,
+                        ("quiz", i, "choices", j),
+                        f"the choices {seen[key]!r} and {choice!r} are the same answer once "
+                        "case, punctuation and number words are set aside; make them differ",
+                    )
+                )
+            seen.setdefault(key, choice)
+    return warnings
+
+
+def _longest_answers(loaded: Loaded[Any]) -> list[Problem]:
+    doc = loaded.doc
+    items = [(i, item, choices) for i, item, choices in _choice_items(doc)]
+    longest = 0
+    for _, item, choices in items:
+        answer = item.get("answer")
+        others = [len(c) for c in choices if c != answer]
+        if isinstance(answer, str) and answer in choices and others:
+            longest += len(answer) > max(others)
+    if doc is None or len(items) < _LONGEST_ITEMS or longest <= _LONGEST_SHARE * len(items):
+        return []
+    return [
+        _at(
+            doc,
+            ("quiz",),
+            f"the right answer is the longest choice in {longest} of {len(items)} choice "
+            "items, so members can guess it without reading; make a wrong choice the "
+            "longest in some of them",
+        )
+    ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.core.activity import ActivitySink
+from bot.core.answers import AnswerSink
 from bot.core.commands import Command
 from bot.core.member_data import MemberData
 
@@ -29,6 +30,10 @@ class Feature(Protocol):
 
     def member_data(self) -> Sequence[MemberData]:
         """What it keeps about members, for `privacy show/delete/optout`."""
+        ...
+
+    def answer_sinks(self) -> Sequence[AnswerSink]:
+        """Where it wants judged quiz answers (spaced review of missed items)."""
         ...
 
     async def start(self) -> None:
@@ -55,6 +60,9 @@ class BaseFeature:
         return ()
 
     def member_data(self) -> Sequence[MemberData]:
+        return ()
+
+    def answer_sinks(self) -> Sequence[AnswerSink]:
         return ()
 
     async def start(self) -> None:

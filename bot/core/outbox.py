@@ -27,6 +27,14 @@ class Reaching(Protocol):
     def reaches(self, place: Place) -> bool: ...
 
 
+@runtime_checkable
+class PrivatePoster(Protocol):
+    """A poster that can send one member a private note without a command (a review
+    reminder): the console shows it marked private; a platform would send a direct message."""
+
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None: ...
+
+
 class PostError(Exception):
     """The platform refused a post (channel gone, no permission...)."""
 
@@ -54,3 +62,11 @@ class Outbox:
         if poster is None:
             raise PostError(f"no adapter is running for {place.platform}")
         await poster.post(place, replies)
+
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
+        """A private note to a member of the place's platform; PostError when its adapter
+        cannot send one."""
+        poster = self._posters.get(place.platform)
+        if not isinstance(poster, PrivatePoster):
+            raise PostError(f"no adapter for {place.platform} here can send private notes")
+        await poster.post_private(place, user_id, replies)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.yamlfiles.errors import Loc, child_of, format_loc, problems_from_errors
+from bot.yamlfiles.errors import Loc, child_of, colon_trap, format_loc, problems_from_errors
 
 __all__ = [
     "MAX_BYTES",
@@ -196,6 +196,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
             where += f" that starts at line {exc.context_mark.line + 1}"
         what = f"{exc.problem} ({where})"
     hint = "; check the quotes, colons and indentation on this line and the lines above"
+    trap = colon_trap(exc.problem)
+    if trap:
+        return Problem(name, line, "", f"YAML syntax error: {trap}")
     return Problem(name, line, "", f"YAML syntax error: {what}{hint}")
 
 

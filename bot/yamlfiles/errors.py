@@ -39,6 +39,20 @@ _EXPECTED = {
 }
 
 
+COLON_TRAP = (
+    "YAML reads an unquoted `: ` (a colon and a space) inside text as the start of a "
+    "field, so the text breaks there; put the whole text in quotes, like "
+    'title: "Chapter 3: The Turn" (a " inside the text is written \\")'
+)
+
+
+def colon_trap(problem: str | None) -> str | None:
+    """The explanation for YAML's syntax error when the cause is an unquoted `: ` in text."""
+    if problem and "mapping values are not allowed" in problem:
+        return COLON_TRAP
+    return None
+
+
 def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
     """An error for a model validator to raise; `field` names the field it is about, so
     that the problem points at that field's line."""
@@ -183,6 +197,9 @@ def _message(
     if kind == "string_type":
         if value is None:
             return "expected text, got nothing (an empty value)"
+        if isinstance(value, dict) and len(value) == 1:
+            key = next(iter(value))
+            return f"expected text, got a field {key!r} with a value: {COLON_TRAP}"
         return f"expected text, got {describe(value)}{_coercion_hint(value, written)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         hint = " (write it without quotes)" if isinstance(value, str) else ""

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from tests.discord_fake.payloads import APP_ID
 
+LOADING = 1 << 7
+
 if TYPE_CHECKING:
     from tests.discord_fake.server import FakeDiscord, Recorded
 
@@ -31,7 +33,11 @@ class Interaction:
     def followups(self) -> list[Recorded]:
         return self.fake.find("POST", rf"/webhooks/{APP_ID}/{self.token}")
 
-    def messages(self) -> list[dict[str, Any]]:
+    def edits(self) -> list[Recorded]:
+        """Edits of the original response (a deferred one is filled in so) and follow-ups."""
+        return self.fake.find("PATCH", rf"/webhooks/{APP_ID}/{self.token}/messages/[^/]+")
+
+    def sent(self) -> list[dict[str, Any]]:
         """The message bodies the bot sent in answer: the callback's, then follow-ups'."""
         result = []
         callback = self.callback()
@@ -40,9 +46,20 @@ class Interaction:
         result.extend(r.body for r in self.followups() if r.body)
         return result
 
+    def messages(self) -> list[dict[str, Any]]:
+        """The messages the member sees in answer, as they stand now (after edits, without
+        deleted ones or a "thinking..." still loading), oldest first."""
+        found = [
+            m
+            for m in self.fake.messages.values()
+            if (m.get("interaction_metadata") or {}).get("id") == self.id
+            and not int(m.get("flags") or 0) & LOADING
+        ]
+        return sorted(found, key=lambda m: int(m["id"]))
+
     def files(self) -> list[tuple[str, bytes]]:
-        """Files attached to the callback and the follow-ups."""
-        records = [r for r in [self.callback(), *self.followups()] if r is not None]
+        """Files attached to the callback, the follow-ups and the edits."""
+        records = [r for r in [self.callback(), *self.followups(), *self.edits()] if r is not None]
         return [f for r in records for f in r.files]
 
     def text(self) -> str:

@@ -7,6 +7,13 @@ Protocol details that matter (see ../shared/design.md): JSON answers carry a Con
 of exactly application/json; READY names a resume_gateway_url of this server; interaction
 payloads include attachment_size_limit; callbacks answer with a JSON body.
 
+Strict as Discord (rules.py, docs/platforms.md): message bodies and command payloads over
+Discord's limits are refused with 400 and 50035 Invalid Form Body and its errors object;
+files over the upload limit with 413 and 40005; a second callback with 40060; an unknown
+interaction with 10062; an edit or delete of an unknown message with 404 and 10008. A
+deferred response (type 5) creates a loading original message, and the first follow-up
+after it edits that message, keeping the defer's privacy, as Discord does.
+
 Shards, as Discord does them: an IDENTIFY may carry `shard: [id, count]` (an id outside
 0..count-1 is closed with 4010, "Invalid shard"); READY echoes `shard` when it was sent and
 lists, like the GUILD_CREATEs that follow, only the guilds of that shard, the guild
@@ -32,6 +39,7 @@ import discord
 import yarl
 from aiohttp import web
 
+from tests.discord_fake import rules
 from tests.discord_fake.interaction import Interaction
 from tests.discord_fake.payloads import (  # noqa: F401  (re-exported for the tests)
     APP_ID,
@@ -82,6 +90,48 @@ class Connection:
 
 
 @dataclass
+class Pending:
+    """One injected interaction, as Discord tracks it: acknowledged once, by a callback;
+    its webhook (the token) then edits the original response and sends follow-ups."""
+
+    iid: str
+    token: str
+    channel_id: int
+    size_limit: int
+    user: dict[str, Any] = field(default_factory=dict)
+    callback: int | None = None  # the callback type that acknowledged it
+    original: int | None = None  # the original response's message id
+    loading: bool = False  # a deferred "thinking..." not yet edited
+
+
+class Refused(Exception):
+    """Discord's answer to a request it refuses: an HTTP status and a JSON error body."""
+
+    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"message": message, "code": code}
+        if errors:
+            self.body["errors"] = errors
+
+
+def invalid_form_body(errors: dict[str, Any]) -> Refused:
+    return Refused(400, 50035, "Invalid Form Body", errors)
+
+
+UNKNOWN_MESSAGE = (404, 10008, "Unknown Message")
+UNKNOWN_WEBHOOK = (404, 10015, "Unknown Webhook")
+UNKNOWN_INTERACTION = (404, 10062, "Unknown interaction")
+ALREADY_ACKNOWLEDGED = (400, 40060, "Interaction has already been acknowledged.")
+TOO_LARGE = (413, 40005, "Request entity too large")
+EMPTY_MESSAGE = (400, 50006, "Cannot send an empty message")
+TOO_MANY_COMMANDS = (400, 30032, "Maximum number of application commands reached (100)")
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+@dataclass
 class Failure:
     method: str
     pattern: re.Pattern[str]
@@ -112,6 +162,9 @@ class FakeDiscord:
         self.channel_guilds[THREAD] = GUILD_ID
         self.recommended_shards = 1  # what GET /gateway/bot answers as `shards`
         self.interaction_channels: dict[str, int] = {}
+        self.pending: dict[str, Pending] = {}  # by interaction id
+        # What a guild without boosts may upload; interactions state it as attachment_size_limit.
+        self.upload_limit = DEFAULT_UPLOAD_LIMIT
         self.changed = asyncio.Condition()
         self._ids = itertools.count(5000)
         self._seq = 0
@@ -316,7 +369,7 @@ class FakeDiscord:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": self.upload_limit,
         }
         if message is not None:
             payload["message"] = message
@@ -365,9 +418,21 @@ class FakeDiscord:
         )
         return await self.interact(payload)
 
-    async def interact(self, payload: dict[str, Any]) -> Interaction:
-        interaction = Interaction(self, payload["id"], payload["token"])
+    def open_interaction(self, payload: dict[str, Any]) -> Interaction:
+        """Make an interaction known (so its callback and webhook answer), as Discord does
+        when it sends INTERACTION_CREATE."""
         self.interaction_channels[payload["id"]] = int(payload["channel_id"])
+        self.pending[payload["id"]] = Pending(
+            payload["id"],
+            payload["token"],
+            int(payload["channel_id"]),
+            int(payload["attachment_size_limit"]),
+            payload["member"]["user"],
+        )
+        return Interaction(self, payload["id"], payload["token"])
+
+    async def interact(self, payload: dict[str, Any]) -> Interaction:
+        interaction = self.open_interaction(payload)
         await self.dispatch("INTERACTION_CREATE", payload)
         await self.wait_for(interaction.callback)
         return interaction
@@ -478,7 +543,11 @@ class FakeDiscord:
                 return json_response(failure.body, failure.status, failure.headers)
         self.requests.append(record)
         try:
-            response = self._answer(request.method, path, body or {}, files)
+            try:
+                response = self._answer(request.method, path, body or {}, files)
+            except Refused as refused:
+                record.status = refused.status
+                response = json_response(refused.body, refused.status)
             if isinstance(response, web.Response) and response.body:
                 record.response = json.loads(bytes(response.body))  # type: ignore[arg-type]
             return response
@@ -520,48 +589,157 @@ class FakeDiscord:
                 }
             )
         if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
-            return json_response(
-                [
-                    {**c, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
-                    for c in body
-                ]
-            )
+            return json_response(self._overwrite_commands(body))
         if (match := re.fullmatch(r"/channels/(\d+)/messages", path)) and method == "POST":
+            self._check_message(body, files, self.upload_limit, new=True)
             return json_response(self.store(self.message_payload(int(match[1]), body, files)))
-        if (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)) and method == "PATCH":
-            message = self.messages.get(int(match[2])) or self.message_payload(int(match[1]), {})
-            edited = {k: v for k, v in body.items() if k in ("content", "embeds", "components")}
-            message.update(edited)
-            return json_response(message)
+        if match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
+            message = self.messages.get(int(match[2]))
+            # An ephemeral message is no channel's: only its interaction's webhook reaches it.
+            if message is None or int(message["flags"]) & EPHEMERAL:
+                raise Refused(*UNKNOWN_MESSAGE)
+            return self._edit_or_delete(method, message, body, files, self.upload_limit)
         if match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
-            return self._callback(int(match[1]), body, files)
+            return self._callback(match[1], match[2], body, files)
         if (match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path)) and method == "POST":
-            channel = self._channel_of(match[2])
-            return json_response(self.store(self.message_payload(channel, body, files)))
-        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/@original", path):
-            if method == "DELETE":
-                return web.Response(status=204)
-            return json_response(self.message_payload(self._channel_of(match[2]), body or {}))
+            return self._followup(self._webhook(match[2]), body, files)
+        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", path):
+            pending = self._webhook(match[2])
+            if match[3] == "@original":
+                message_id = pending.original
+            else:
+                message_id = int(match[3]) if match[3].isdigit() else None
+            message = self.messages.get(message_id) if message_id is not None else None
+            if message is None or message.get("webhook_token") != pending.token:
+                raise Refused(*UNKNOWN_MESSAGE)
+            if method == "DELETE" and message_id == pending.original:
+                pending.original, pending.loading = None, False
+            elif method == "PATCH" and message_id == pending.original:
+                pending.loading = False
+            return self._edit_or_delete(method, message, body, files, pending.size_limit)
         return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    # -- what Discord refuses ---------------------------------------------------------
+
+    def _check_message(
+        self, body: dict[str, Any], files: list[tuple[str, bytes]], limit: int, new: bool
+    ) -> None:
+        errors = rules.message_errors(body)
+        if errors:
+            raise invalid_form_body(errors)
+        if any(len(data) > limit for _, data in files):
+            raise Refused(*TOO_LARGE)
+        if new and not (body.get("content") or body.get("embeds") or files or body.get("poll")):
+            raise Refused(*EMPTY_MESSAGE)
+
+    def _overwrite_commands(self, body: Any) -> list[dict[str, Any]]:
+        commands = body if isinstance(body, list) else []
+        chat_input = [c for c in commands if c.get("type", 1) == 1]
+        if len(chat_input) > rules.COMMANDS_LIMIT:
+            raise Refused(*TOO_MANY_COMMANDS)
+        errors = rules.commands_errors(commands)
+        if errors:
+            raise invalid_form_body(errors)
+        return [
+            {**c, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
+            for c in commands
+        ]
+
+    # -- messages ---------------------------------------------------------------------
+
+    def _edit_or_delete(
+        self,
+        method: str,
+        message: dict[str, Any],
+        body: dict[str, Any],
+        files: list[tuple[str, bytes]],
+        limit: int,
+    ) -> web.StreamResponse:
+        if method == "DELETE":
+            del self.messages[int(message["id"])]
+            return web.Response(status=204)
+        if method != "PATCH":
+            return json_response({"message": "405: Method Not Allowed", "code": 0}, 405)
+        self._check_message(body, files, limit, new=False)
+        edited = {k: v for k, v in body.items() if k in ("content", "embeds", "components")}
+        message.update(edited)
+        if files or "attachments" in body:
+            message["attachments"] = self.message_payload(0, {}, files)["attachments"]
+        message["flags"] = int(message["flags"]) & ~LOADING
+        message["edited_timestamp"] = TIMESTAMP
+        return json_response(message)
 
     def _channel_of(self, token: str) -> int:
         return self.interaction_channels.get(token.removeprefix("token-"), GENERAL)
 
+    def _webhook(self, token: str) -> Pending:
+        """The interaction a webhook token belongs to, once it has been acknowledged."""
+        for pending in self.pending.values():
+            if pending.token == token and pending.callback is not None:
+                return pending
+        raise Refused(*UNKNOWN_WEBHOOK)
+
+    def _interaction_message(
+        self,
+        pending: Pending,
+        body: dict[str, Any],
+        files: list[tuple[str, bytes]],
+        flags: int = 0,
+    ) -> dict[str, Any]:
+        message = self.message_payload(pending.channel_id, body, files, flags=flags)
+        message["webhook_token"] = pending.token  # the fake's own mark, not Discord's
+        message["interaction_metadata"] = {
+            "id": pending.iid,
+            "type": 2,
+            "user": pending.user,
+            "authorizing_integration_owners": {},
+        }
+        return self.store(message)
+
     def _callback(
-        self, iid: int, body: dict[str, Any], files: list[tuple[str, bytes]]
+        self, iid: str, token: str, body: dict[str, Any], files: list[tuple[str, bytes]]
     ) -> web.StreamResponse:
+        pending = self.pending.get(iid)
+        if pending is None or pending.token != token:
+            raise Refused(*UNKNOWN_INTERACTION)
+        if pending.callback is not None:
+            raise Refused(*ALREADY_ACKNOWLEDGED)
         kind = body.get("type")
         data = body.get("data") or {}
         flags = int(data.get("flags") or 0)
+        if kind == 4:
+            self._check_message(data, files, pending.size_limit, new=True)
+        pending.callback = kind
         interaction: dict[str, Any] = {
-            "id": str(iid),
+            "id": iid,
             "type": 2,
             "response_message_loading": kind == 5,
-            "response_message_ephemeral": bool(flags & 64),
+            "response_message_ephemeral": bool(flags & EPHEMERAL),
         }
         result: dict[str, Any] = {"interaction": interaction}
-        if kind == 4:
-            message = self.store(self.message_payload(self._channel_of(str(iid)), data, files))
+        if kind in (4, 5):
+            loading = LOADING if kind == 5 else 0
+            message = self._interaction_message(
+                pending, data if kind == 4 else {}, files, flags=loading | (flags & EPHEMERAL)
+            )
+            pending.original, pending.loading = int(message["id"]), kind == 5
             interaction["response_message_id"] = message["id"]
-            result["resource"] = {"type": 4, "message": message}
+            result["resource"] = {"type": kind, "message": message}
         return json_response(result)
+
+    def _followup(
+        self, pending: Pending, body: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> web.StreamResponse:
+        """A follow-up message; the first one after a deferred response edits the
+        "thinking..." message instead, which keeps the ephemerality of the defer."""
+        self._check_message(body, files, pending.size_limit, new=True)
+        if pending.loading and pending.original in self.messages:
+            message = self.messages[pending.original]
+            pending.loading = False
+            edited = self.message_payload(pending.channel_id, body, files)
+            for key in ("content", "embeds", "components", "attachments"):
+                message[key] = edited[key]
+            message["flags"] = int(message["flags"]) & EPHEMERAL
+            return json_response(message)
+        flags = int(body.get("flags") or 0) & EPHEMERAL
+        return json_response(self._interaction_message(pending, body, files, flags=flags))

@@ -101,6 +101,7 @@ class World:
         clock: FakeClock | None = None,
         data: Path | None = None,
         app_config: dict[str, Any] | None = None,
+        credentials: Credentials | None = None,
         **matrix: Any,
     ) -> AsyncIterator[RunningBot]:
         """Run the whole app with the Matrix adapter; restart = open it again on `data`."""
@@ -127,7 +128,7 @@ class World:
             app.matrix_state(config.matrix.user_id),
             app.clock,
             config.matrix,
-            Credentials(password=PASSWORD),
+            Credentials(password=PASSWORD) if credentials is None else credentials,
             lease=app.matrix_lease(config.matrix),
         )
         # The order of bot.app.run_until_done: connect, resume stored state, handle events.

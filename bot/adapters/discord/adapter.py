@@ -19,12 +19,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import SlashCommands
 from bot.adapters.discord.send import ChoiceButton, Sender
-from bot.adapters.discord.sync import sync_commands
+from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
 from bot.config import DiscordConfig
 from bot.core.engine import Engine
 from bot.core.keyvalue import KeyValueStore
@@ -36,6 +37,29 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 AUTOCOMPLETE_LIMIT = 25
 FAILED = "Something went wrong with that command. It has been logged for the moderators."
+
+
+GATEWAY_TIMEOUT = 30.0
+
+
+class GatewayUnreachable(Exception):
+    """The gateway did not accept a websocket connection."""
+
+
+async def check_gateway(http: discord.http.HTTPClient) -> None:
+    """Open and close one websocket to the gateway discord.py will use. discord.py retries
+    a gateway it cannot reach forever (and its first retry fails on an AttributeError),
+    so an unreachable gateway at start is found here, as one clear error."""
+    url = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        socket = await asyncio.wait_for(
+            http.ws_connect(str(url.with_query(v=10, encoding="json"))), GATEWAY_TIMEOUT
+        )
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise GatewayUnreachable(
+            f"could not connect to Discord's gateway at {url}: {exc or type(exc).__name__}"
+        ) from None
+    await socket.close()
 
 
 def intents() -> discord.Intents:
@@ -128,18 +152,34 @@ class DiscordAdapter:
     # -- life -------------------------------------------------------------------------
 
     async def run(self) -> None:
+        """Log in (which syncs the commands), check the gateway answers, then stay
+        connected (discord.py reconnects by itself). Whatever stops it sets `failed`, so
+        `python -m bot run` exits 2; a known cause is one clear log line, no traceback."""
         try:
-            await self.client.start(self._token)
+            await self.client.login(self._token)
+            await check_gateway(self.client.http)
+            await self.client.connect(reconnect=True)
         except discord.LoginFailure:
-            # One clear line, no traceback; the token itself is never logged.
-            self.failed = "Discord refused the bot token"
-            log.error(
-                "discord: Discord refused the bot token (from %s); the Discord adapter stops",
-                self.config.token_env,
-            )
+            # The token itself is never logged.
+            self._fail(f"Discord refused the bot token (from {self.config.token_env})")
+        except (SyncRefused, GatewayUnreachable) as exc:
+            self._fail(str(exc))
+        except discord.HTTPException as exc:
+            self._fail(f"Discord refused a request at start: {one_line(exc)}")
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            self._fail(f"could not reach Discord's API: {exc or type(exc).__name__}")
+        except discord.ConnectionClosed as exc:
+            self._fail(f"Discord closed the gateway connection: {exc.code} {exc.reason}")
+        except Exception as exc:  # a bug, here or in discord.py: logged with its traceback
+            log.exception("discord: the Discord client stopped on an error")
+            self.failed = f"the Discord client stopped on an error: {exc!r}"
         finally:
             if not self.client.is_closed():
                 await self.client.close()
+
+    def _fail(self, reason: str) -> None:
+        self.failed = reason
+        log.error("discord: %s; the Discord adapter stops", reason)
 
     async def wait_ready(self) -> None:
         """Return once the gateway is connected and the guilds are known (see run_until_done)."""
@@ -156,16 +196,14 @@ class DiscordAdapter:
                 self.config.shard_count,
             )
             return
-        try:
-            await sync_commands(
-                self.client.http,
-                self.client.application_id,
-                self.slash,
-                self.settings,
-                self.config.dev_guild,
-            )
-        except discord.HTTPException as exc:
-            log.error("discord: syncing the slash commands failed: %s %s", exc.status, exc.text)
+        # A refusal (SyncRefused) stops the start: the commands members see would be stale.
+        await sync_commands(
+            self.client.http,
+            self.client.application_id,
+            self.slash,
+            self.settings,
+            self.config.dev_guild,
+        )
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         await self.sender.post(place, replies)
@@ -237,15 +275,15 @@ class DiscordAdapter:
         caller = caller_of(interaction.user, interaction.permissions)
         place = place_of(interaction.guild_id, interaction.channel, interaction.channel_id or 0)
         task = asyncio.ensure_future(run(caller, place))
-        deferred_public = False
         try:
             replies = await asyncio.wait_for(asyncio.shield(task), self.config.defer_after)
         except TimeoutError:
-            # Discord wants an answer within 3 seconds: say "thinking..." and follow up.
-            await interaction.response.defer(thinking=True, ephemeral=private_wait)
-            deferred_public = not private_wait
+            # Discord wants an answer within 3 seconds: say "thinking..." and fill it in
+            # later. Its privacy is a guess (a button's answer is usually private); the
+            # sender replaces it when the answer turns out otherwise.
+            await self.sender.defer(interaction, private=private_wait)
             replies = await task
-        await self.sender.answer(interaction, replies, deferred_public=deferred_public)
+        await self.sender.answer(interaction, replies)
 
     async def _refuse(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:

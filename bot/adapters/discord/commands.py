@@ -13,6 +13,11 @@ Rules:
   member picker (the core receives the member's id), else string; `choices` -> fixed
   choices; hints book/chapter/term/timezone -> autocomplete. Required options come first
   (Discord's rule); a keyword argument's option is named after the argument.
+- What Discord would refuse is refused when the layout is built (SlashCommandError, naming
+  the command): more than 25 options, subcommands or choices, three words, more than 100
+  commands, a choice name over 100 characters, more than 8000 characters in a command, a
+  name outside Discord's pattern, and an underscore in a command's name (button custom
+  ids carry the command with `_` for its spaces, see send.CUSTOM_ID).
 - Every command is guild only (a reading circle lives in a server). A top-level command
   or group whose commands are all moderator-only carries `default_member_permissions`
   = Manage Messages; the core checks moderators again on every call, since server
@@ -42,8 +47,13 @@ GUILD_CONTEXT = 0
 GUILD_INSTALL = 0
 
 MANAGE_MESSAGES = 1 << 13
+# Discord's limits (Application Commands: naming, structure, registering a command).
 DESCRIPTION_LIMIT = 100
 CHOICES_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+OPTIONS_LIMIT = 25  # options of a command, and subcommands of a group
+COMMANDS_LIMIT = 100  # chat-input commands of an application (or of a guild)
+COMMAND_SIZE_LIMIT = 8000  # names, descriptions, choice names and values of one command
 
 AUTOCOMPLETE_HINTS = frozenset({"book", "chapter", "term", "timezone"})
 # The subcommand name a plain command takes when its name is also a group's.
@@ -53,9 +63,44 @@ DEFAULT_PLAIN_SUBCOMMAND = "show"
 NAME = re.compile(r"[-_a-z0-9]{1,32}")
 
 
-def discord_ready(command: Command) -> bool:
-    names = [*command.name.split(), *(a.name for a in command.args)]
-    return all(NAME.fullmatch(n) for n in names)
+class SlashCommandError(ValueError):
+    """The command table holds something Discord would refuse; the message names it."""
+
+
+def refusal(command: Command) -> str | None:
+    """Why Discord (or the bot's button routing) cannot take this command, or None."""
+    words = command.name.split()
+    if len(words) > 2:
+        return "a slash command has at most two words (a group and its subcommand)"
+    for name in [*words, *(a.name for a in command.args)]:
+        if not NAME.fullmatch(name):
+            return f"{name!r} is not a Discord name (1-32 of a-z, 0-9, - and _)"
+    if any("_" in word for word in words):
+        # Button custom ids carry the command with `_` for its spaces (send.CUSTOM_ID).
+        return "an underscore in a command's name would break its buttons' routing"
+    shown = command.visible_args
+    if len(shown) > OPTIONS_LIMIT:
+        return f"{len(shown)} options, more than Discord's {OPTIONS_LIMIT}"
+    if len({a.name.lower() for a in shown}) < len(shown):
+        return "two options with one name"
+    for arg in shown:
+        if len(arg.choices) > CHOICES_LIMIT:
+            return f"option {arg.name!r} has {len(arg.choices)} choices, more than {CHOICES_LIMIT}"
+        for choice in arg.choices:
+            if not 1 <= len(choice) <= CHOICE_NAME_LIMIT:
+                return (
+                    f"option {arg.name!r} has a choice of {len(choice)} characters"
+                    f" (Discord takes 1-{CHOICE_NAME_LIMIT}): {choice[:40]!r}"
+                )
+    return None
+
+
+def command_size(node: Mapping[str, Any]) -> int:
+    """The characters Discord counts towards a command's 8000."""
+    size = len(str(node.get("name", ""))) + len(str(node.get("description", "")))
+    for choice in node.get("choices") or []:
+        size += len(str(choice["name"])) + len(str(choice["value"]))
+    return size + sum(command_size(o) for o in node.get("options") or [])
 
 
 def _describe(text: str) -> str:
@@ -82,7 +127,7 @@ def _option(arg: Arg) -> dict[str, Any]:
         "required": arg.required,
     }
     if arg.choices and kind == STRING:
-        option["choices"] = [{"name": c, "value": c} for c in arg.choices[:CHOICES_LIMIT]]
+        option["choices"] = [{"name": c, "value": c} for c in arg.choices]
     elif arg.hint in AUTOCOMPLETE_HINTS and kind in (STRING, INTEGER):
         option["autocomplete"] = True
     return option
@@ -105,20 +150,51 @@ class SlashCommands:
         # core name -> its slash name, where they differ ("stats" -> "stats me")
         self.renamed: dict[str, str] = {}
         for command in table:
-            if not discord_ready(command):
-                log.warning("discord: %r cannot be a slash command (name rules)", command.name)
-                continue
+            problem = refusal(command)
+            if problem is not None:
+                raise SlashCommandError(f"command {command.name!r}: {problem}")
             words = command.name.split()
             if len(words) == 2:
                 self.routes[(words[0], words[1])] = command.name
             elif command.name in groups:
                 sub = PLAIN_SUBCOMMAND.get(command.name, DEFAULT_PLAIN_SUBCOMMAND)
                 if table.get(f"{command.name} {sub}") is not None:
-                    raise ValueError(f"/{command.name} {sub} would stand for two commands")
+                    raise SlashCommandError(
+                        f"command {command.name!r}: /{command.name} {sub} would stand for two"
+                        " commands"
+                    )
                 self.routes[(command.name, sub)] = command.name
                 self.renamed[command.name] = f"{command.name} {sub}"
             else:
                 self.routes[(command.name, None)] = command.name
+        self._check_layout()
+
+    def _check_layout(self) -> None:
+        """What Discord counts over the whole layout: subcommands per group, commands,
+        characters per command."""
+        subcommands: dict[str, list[str]] = {}
+        for (top, sub), name in self.routes.items():
+            if sub is not None:
+                subcommands.setdefault(top, []).append(name)
+        for top, names in sorted(subcommands.items()):
+            if len(names) > OPTIONS_LIMIT:
+                raise SlashCommandError(
+                    f"group {top!r}: {len(names)} subcommands, more than Discord's"
+                    f" {OPTIONS_LIMIT} (e.g. {sorted(names)[OPTIONS_LIMIT]!r})"
+                )
+        tops = sorted({top for top, _ in self.routes})
+        if len(tops) > COMMANDS_LIMIT:
+            raise SlashCommandError(
+                f"{len(tops)} slash commands, more than Discord's {COMMANDS_LIMIT}"
+                f" (from {tops[COMMANDS_LIMIT]!r} on)"
+            )
+        for body in self.payload():
+            size = command_size(body)
+            if size > COMMAND_SIZE_LIMIT:
+                raise SlashCommandError(
+                    f"command {body['name']!r}: {size} characters of names, descriptions and"
+                    f" choices, more than Discord's {COMMAND_SIZE_LIMIT}"
+                )
 
     def payload(self) -> list[dict[str, Any]]:
         """The JSON body of a bulk overwrite, sorted so that equal tables give equal bytes."""

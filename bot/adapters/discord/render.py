@@ -131,13 +131,17 @@ def _render_embeds(reply: Reply) -> list[Outgoing]:
         value = clip(escape(reply_field.value), FIELD_VALUE_LIMIT) or "\u200b"
         if (
             len(embed.fields) >= FIELDS_PER_EMBED
-            or len(embed) + len(name) + len(value) > EMBED_TOTAL_LIMIT - FOOTER_LIMIT
+            or len(embed) + len(name) + len(value) > EMBED_TOTAL_LIMIT
         ):
             embed = discord.Embed(colour=colour)
             embeds.append(embed)
         embed.add_field(name=name, value=value, inline=reply_field.inline)
     if reply.footer:
-        embeds[-1].set_footer(text=clip(neutralise_mentions(reply.footer), FOOTER_LIMIT))
+        footer = clip(neutralise_mentions(reply.footer), FOOTER_LIMIT)
+        if len(embeds[-1]) + len(footer) > EMBED_TOTAL_LIMIT:
+            # Title, description and fields leave no room: the footer gets an embed of its own.
+            embeds.append(discord.Embed(colour=colour))
+        embeds[-1].set_footer(text=footer)
     if reply.image is not None:
         embeds[-1].set_image(url=f"attachment://{reply.image.filename}")
     return [Outgoing(embed=embed) for embed in embeds]

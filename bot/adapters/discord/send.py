@@ -1,5 +1,10 @@
 """Sending rendered replies: as interaction responses, follow-ups or channel posts.
 
+After a defer the first message is edited into the "thinking..." message when its privacy
+matches that of the defer; otherwise that message is deleted first (Discord would fill it
+with the first follow-up, keeping its privacy). Files over the upload limit are left out
+with a note that never pushes a message past 2000 characters.
+
 Also keeps which message carries the buttons of each ChoiceSet token (in memory and in
 the settings table), so a reply that closes the choices can disable those buttons, and
 turns a refused post (403) into a PostError reported once.
@@ -16,9 +21,11 @@ import discord
 
 from bot.adapters.discord.render import (
     BUTTONS_LIMIT,
+    CONTENT_LIMIT,
     NO_MENTIONS,
     Outgoing,
     button_label,
+    clip,
     render,
 )
 from bot.core.keyvalue import KeyValueStore
@@ -29,7 +36,6 @@ from bot.core.replies import ChoiceSet, Reply
 log = logging.getLogger(__name__)
 
 CUSTOM_ID_LIMIT = 100
-ANSWERED_PRIVATELY = "(answered privately)"
 DONE = "Done."
 # kz:<command, spaces as _>:<option index>:<token>
 CUSTOM_ID = re.compile(r"kz:(?P<command>[a-z0-9_-]+):(?P<index>\d{1,2}):(?P<token>[^\s]{1,80})")
@@ -109,15 +115,8 @@ def choice_view(choices: ChoiceSet, disabled: bool = False) -> discord.ui.View |
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024  # Discord's limit for a server without boosts
 
 
-def message_kwargs(out: Outgoing, upload_limit: int = DEFAULT_UPLOAD_LIMIT) -> dict[str, Any]:
+def message_kwargs(out: Outgoing) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-    too_big = [a.filename for a in out.attachments if len(a.data) > upload_limit]
-    if too_big:
-        out.attachments = [a for a in out.attachments if len(a.data) <= upload_limit]
-        note = f"({', '.join(too_big)}: too large to upload here)"
-        out.content = f"{out.content}\n{note}" if out.content else note
-        if out.embed is not None and out.embed.image.url:
-            out.embed.set_image(url=None)
     if out.content:
         kwargs["content"] = out.content
     if out.embed is not None:
@@ -131,13 +130,43 @@ def message_kwargs(out: Outgoing, upload_limit: int = DEFAULT_UPLOAD_LIMIT) -> d
     return kwargs
 
 
-def render_all(replies: Sequence[Reply]) -> list[Outgoing]:
+def edit_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """message_kwargs for an edit: files go in as the message's attachments."""
+    edit = dict(kwargs)
+    if "files" in edit:
+        edit["attachments"] = edit.pop("files")
+    return edit
+
+
+def without_oversized(out: Outgoing, upload_limit: int) -> list[Outgoing]:
+    """The message without the files Discord would refuse (over the upload limit), and a
+    note naming them: on the message when it fits within 2000 characters, else after it."""
+    too_big = [a.filename for a in out.attachments if len(a.data) > upload_limit]
+    if not too_big:
+        return [out]
+    out.attachments = [a for a in out.attachments if len(a.data) <= upload_limit]
+    if out.embed is not None and out.embed.image.url:
+        out.embed.set_image(url=None)
+    note = clip(f"({', '.join(too_big)}: too large to upload here)", CONTENT_LIMIT)
+    if not out.content:
+        out.content = note
+        return [out]
+    if len(out.content) + 1 + len(note) <= CONTENT_LIMIT:
+        out.content = f"{out.content}\n{note}"
+        return [out]
+    return [out, Outgoing(content=note, private=out.private)]
+
+
+def render_all(
+    replies: Sequence[Reply], upload_limit: int = DEFAULT_UPLOAD_LIMIT
+) -> list[Outgoing]:
     """Every message to send; empty ones (Discord refuses them) are left out."""
     return [
-        out
+        checked
         for reply in replies
         for out in render(reply)
         if out.content or out.embed is not None or out.attachments
+        for checked in without_oversized(out, upload_limit)
     ]
 
 
@@ -151,6 +180,8 @@ class Sender:
         self.settings = settings
         self.choice_messages: dict[str, tuple[int, int]] = {}
         self.forbidden: set[Place] = set()
+        # Interactions deferred and not answered yet: whether the defer was private.
+        self.deferred: dict[int, bool] = {}
 
     # -- buttons of open questions -------------------------------------------------------
 
@@ -183,29 +214,34 @@ class Sender:
 
     # -- interaction answers ------------------------------------------------------------
 
-    async def answer(
-        self,
-        interaction: discord.Interaction[Any],
-        replies: Sequence[Reply],
-        deferred_public: bool = False,
-    ) -> None:
-        """Send replies to an interaction: the first as the response, the rest as follow-ups."""
+    async def defer(self, interaction: discord.Interaction[Any], private: bool) -> None:
+        """Say "thinking..." (publicly or privately); `answer` then fills that message in."""
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        self.deferred[interaction.id] = private
+
+    async def answer(self, interaction: discord.Interaction[Any], replies: Sequence[Reply]) -> None:
+        """Send replies to an interaction: the first as the response (or into the deferred
+        "thinking..." message), the rest as follow-ups."""
         channel_id = interaction.channel_id or 0
-        replace_deferred = deferred_public
-        for out in render_all(replies):
-            kwargs = message_kwargs(out, interaction.filesize_limit)
+        # The privacy of a deferred "thinking..." message that still waits for its content.
+        thinking = self.deferred.pop(interaction.id, None)
+        for out in render_all(replies, interaction.filesize_limit):
+            kwargs = message_kwargs(out)
             if not interaction.response.is_done():
                 callback = await interaction.response.send_message(ephemeral=out.private, **kwargs)
                 message_id = callback.message_id or 0
+            elif thinking is not None and thinking == out.private:
+                # Discord fills the deferred message with the first follow-up anyway, keeping
+                # its privacy: edit it explicitly.
+                original = await interaction.edit_original_response(**edit_kwargs(kwargs))
+                message_id = original.id
+                thinking = None
             else:
-                if replace_deferred and out.private:
-                    # The first follow-up after a public defer replaces the public
-                    # "thinking..." and cannot be ephemeral: settle that message first,
-                    # so the private answer is a follow-up of its own.
-                    await interaction.edit_original_response(
-                        content=ANSWERED_PRIVATELY, allowed_mentions=NO_MENTIONS
-                    )
-                replace_deferred = False
+                if thinking is not None:
+                    # The deferred message cannot turn public or private: remove it, so a
+                    # private answer never shows publicly, nor a public one stays hidden.
+                    await interaction.delete_original_response()
+                    thinking = None
                 message = await interaction.followup.send(
                     ephemeral=out.private, wait=True, **kwargs
                 )
@@ -214,7 +250,7 @@ class Sender:
                 await self.remember(out.choices, channel_id, message_id)
         if not interaction.response.is_done():  # nothing to say: still answer, privately
             await interaction.response.send_message(DONE, ephemeral=True)
-        elif replace_deferred:  # deferred, then nothing to say: settle "thinking..."
+        elif thinking is not None:  # deferred, then nothing to say: settle "thinking..."
             await interaction.edit_original_response(content=DONE)
         for choices in closed_choices(replies):
             await self.close(choices)
@@ -229,8 +265,8 @@ class Sender:
         try:
             guild = self.client.get_guild(int(place.group_id))
             limit = guild.filesize_limit if guild is not None else DEFAULT_UPLOAD_LIMIT
-            for out in render_all(public):
-                kwargs = message_kwargs(out, limit)
+            for out in render_all(public, limit):
+                kwargs = message_kwargs(out)
                 message = await channel.send(**kwargs)
                 if "view" in kwargs:
                     await self.remember(out.choices, channel_id, message.id)

@@ -18,6 +18,17 @@ from bot.core.keyvalue import KeyValueStore
 log = logging.getLogger(__name__)
 
 
+class SyncRefused(Exception):
+    """Discord refused the slash commands (or could not be reached to sync them)."""
+
+
+def one_line(exc: discord.HTTPException) -> str:
+    """Discord's refusal in one line: status, code, message and the fields it names."""
+    text = "; ".join(line.strip() for line in (exc.text or "").splitlines() if line.strip())
+    code = f" (code {exc.code})" if exc.code else ""
+    return f"{exc.status}{code}: {text or exc.response.reason}"
+
+
 def scope_of(guild_id: int | None) -> str:
     return f"guild:{guild_id}" if guild_id else "global"
 
@@ -42,10 +53,15 @@ async def sync_commands(
         log.info("discord: slash commands unchanged (%s), not syncing", scope_of(guild_id))
         return False
     payload: list[Any] = slash.payload()
-    if guild_id:
-        await http.bulk_upsert_guild_commands(application_id, guild_id, payload)
-    else:
-        await http.bulk_upsert_global_commands(application_id, payload)
+    try:
+        if guild_id:
+            await http.bulk_upsert_guild_commands(application_id, guild_id, payload)
+        else:
+            await http.bulk_upsert_global_commands(application_id, payload)
+    except discord.HTTPException as exc:
+        raise SyncRefused(
+            f"Discord refused the slash commands ({scope_of(guild_id)}): {one_line(exc)}"
+        ) from None
     await settings.set(key, digest)
     log.info("discord: synced %d slash commands (%s)", len(payload), scope_of(guild_id))
     return True

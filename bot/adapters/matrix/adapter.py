@@ -38,10 +38,12 @@ from nio import (
 )
 
 from bot.adapters.matrix.login import (
+    UNKNOWN_TOKEN,
     Credentials,
     MatrixSetupError,
     check_config,
     log_in,
+    log_in_again,
     make_client,
 )
 from bot.adapters.matrix.power import JsonDict, RoomPowers
@@ -103,6 +105,7 @@ class MatrixAdapter:
         self.standby = asyncio.Event()
         self.holding = False  # this process holds the sync lease
         self._logged_in = False
+        self._logged_in_again = False  # a new login after M_UNKNOWN_TOKEN, not yet synced
         self._answered_invites: set[str] = set()
         # Why the adapter could not start (a refused login), for the exit code.
         self.failed: str | None = None
@@ -141,6 +144,8 @@ class MatrixAdapter:
                     self.ready.clear()
                     self._connected.clear()
                     await self.lease.release()
+                if self.failed:
+                    return
                 log.warning("matrix: lost the sync lease of %s; stopped syncing", self.me)
         finally:
             await self.client.close()
@@ -155,6 +160,20 @@ class MatrixAdapter:
             log.error("matrix: %s", exc)
             return False
         self._logged_in = True
+        return True
+
+    async def _log_in_again(self) -> bool:
+        """M_UNKNOWN_TOKEN on a sync: one new login; a second refusal before any sync
+        went through stops the adapter (`failed`), never an endless retry."""
+        try:
+            if self._logged_in_again:
+                raise MatrixSetupError("the homeserver refused the new login's token too")
+            self._logged_in_again = True
+            await log_in_again(self.client, self.config, self.creds, self.store_dir)
+        except MatrixSetupError as exc:
+            self.failed = str(exc)
+            log.error("matrix: %s", exc)
+            return False
         return True
 
     async def _sync_while_held(self) -> None:
@@ -194,12 +213,17 @@ class MatrixAdapter:
                 log.exception("matrix: sync failed")
                 resp = None
             if not isinstance(resp, SyncResponse):
+                if getattr(resp, "status_code", None) == UNKNOWN_TOKEN:
+                    if not await self._log_in_again():
+                        return
+                    continue
                 failures += 1
                 wait = min(self.config.max_retry_wait, 0.5 * 2 ** min(failures, 6))
                 log.warning("matrix: sync failed (%s); again in %.1fs", resp, wait)
                 await asyncio.sleep(wait)
                 continue
             failures = 0
+            self._logged_in_again = False
             token = resp.next_batch
             await self.state.save_sync_token(token)
             syncs += 1
@@ -437,6 +461,13 @@ class MatrixAdapter:
         if not self.reaches(place):
             raise PostError("matrix: another process holds the sync lease and posts")
         await self.sender.send_replies(place.channel_id, replies, Target(place.thread_id))
+
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
+        """A private note without a command (a review reminder): in the bot's direct room
+        with the member, never in the reading room."""
+        if not self.reaches(place):
+            raise PostError("matrix: another process holds the sync lease and posts")
+        await self.sender.send_replies(await self.sender.direct_room(user_id), replies)
 
 
 async def exchange_keys(client: AsyncClient) -> None:

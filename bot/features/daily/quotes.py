@@ -65,7 +65,7 @@ def compose(chapter: Chapter, quote: Quote, prompt: bool, rng: random.Random) ->
     return [
         Reply(
             title="Quote of the day",
-            text=f"“{quote.text}”\n— {quote.source} (chapter {chapter.number}: {chapter.title})",
+            text=f"“{quote.text}”\n— {quote.source}; quoted in this book (chapter {chapter.number}: {chapter.title})",
             fields=fields,
             tags=frozenset({"daily-quote"}),
         )

@@ -203,11 +203,14 @@ async def _practice_answer(
         if state is None:
             raise UserError(f"You are not practising. Start with {ctx.prefix}quiz practice.")
         session = PracticeSession.from_json(state)
+        asked, right = session.position, session.right
         replies = session.answer(raw, ctx.prefix, token)
         if session.done:
             await quiz.repo.delete_practice(member)
         else:
             await quiz.repo.save_practice_state(member, session.to_json(), ctx.now)
+    if session.position > asked:  # the answer was judged
+        await quiz.practised(ctx, session.items[asked], session.right > right)
     return replies
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.content.judging import judge, provenance, shown_answer
 from bot.content.model import QuizItem
 from bot.core.replies import ChoiceSet, Reply
-from bot.features.quiz.model import judge, provenance, shown_answer
 
 PRACTICE_ANSWER = "practice answer"
 

@@ -20,14 +20,15 @@ from datetime import datetime
 
 from bot.config import QuizConfig
 from bot.content.library import ContentStore
-from bot.content.model import Book
+from bot.content.model import Book, QuizItem
 from bot.core.activity import ActivityKind
+from bot.core.answers import AnswerOutcome, AnswerSink
 from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
 from bot.core.engine import Engine
 from bot.core.outbox import PostError
-from bot.core.refs import Caller, Place
+from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import Reply
 from bot.core.supervisor import Supervisor
 from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
@@ -69,6 +70,8 @@ class QuizService:
         self.engine = engine
         self.clock = clock
         self.rng = rng
+        # Who learns of judged answers (spaced review); the composition root fills it.
+        self.answer_sinks: list[AnswerSink] = []
         self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.close_overdue)
         # A lock per member answering in a place; gone once nobody holds it.
         self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (
@@ -245,8 +248,9 @@ class QuizService:
             was = (session.position, session.phase)
             replies: list[Reply] = []
             right: list[Answer] = []
+            judged: list[AnswerOutcome] = []
             if session.phase is Phase.OPEN:
-                reveal, right = await self._close(session, ctx.now)
+                reveal, right, judged = await self._close(session, ctx.now)
                 replies.append(reveal)
             if stop:
                 session.finish(ctx.now)
@@ -257,6 +261,7 @@ class QuizService:
                 replies.append(session.results_reply())
             await self._save(session, *was)
         self._after_close(session, right)
+        await self._publish(judged)
         return replies
 
     async def close_overdue(self, quiz_id: int, position: int) -> bool:
@@ -279,7 +284,7 @@ class QuizService:
                 if session.deadline is None or now < session.deadline:
                     return False  # not due (yet): the deadline moved or the clock is behind
                 await self.repo.load_answers(session)
-                reveal, right = await self._close(session, now)
+                reveal, right, judged = await self._close(session, now)
                 replies = [reveal]
                 if session.position + 1 >= session.total:
                     session.advance(now)
@@ -291,17 +296,45 @@ class QuizService:
             log.info(CLOSED_ALREADY, quiz_id, position + 1)
             return False
         self._after_close(session, right)
+        await self._publish(judged)
         try:
             await self.engine.outbox.post(session.place, replies)
         except PostError as exc:
             log.warning("quiz %d: the reveal could not be posted: %s", quiz_id, exc)
         return True
 
-    async def _close(self, session: QuizSession, now: datetime) -> tuple[Reply, list[Answer]]:
+    async def _close(
+        self, session: QuizSession, now: datetime
+    ) -> tuple[Reply, list[Answer], list[AnswerOutcome]]:
         """Close the open question and note its reveal (inside the caller's transaction)."""
         right = session.close(now)
         await self.repo.record_reveal(session.id, session.position, now)
-        return session.reveal_reply(), right
+        return session.reveal_reply(), right, self._outcomes(session)
+
+    def _outcomes(self, session: QuizSession) -> list[AnswerOutcome]:
+        """The closed question's final answers, for the answer sinks."""
+        book_id, item = session.book_id or self.store.book.meta.id, session.item
+        return [
+            AnswerOutcome(MemberRef(session.place.platform, a.member), session.place, book_id,
+                          session.chapter, item.id, a.correct, a.at,
+                          (a.at - session.question_at).total_seconds(), session.seconds)
+            for a in session.question_answers().values()
+        ]  # fmt: skip
+
+    async def practised(self, ctx: CommandContext, item: QuizItem, correct: bool) -> None:
+        """A practice answer was judged: the answer sinks learn of it."""
+        book_id = (await self.book(ctx.place)).meta.id  # practice plays the group's book
+        member = ctx.place.member(ctx.caller)
+        await self._publish(
+            [AnswerOutcome(member, ctx.place, book_id, None, item.id, correct, ctx.now)]
+        )
+
+    async def _publish(self, outcomes: list[AnswerOutcome]) -> None:
+        for sink in self.answer_sinks if outcomes else ():
+            try:
+                await sink.answered(outcomes)
+            except Exception:
+                log.exception("an answer sink failed to take %d answer(s)", len(outcomes))
 
     async def _save(self, session: QuizSession, position: int, phase: Phase) -> None:
         if not await self.repo.save_state(session, position, phase):

@@ -108,7 +108,7 @@ async def quote(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     chapter, chosen = reading.rng.choice(quotes)
     return Reply(
         text=f"“{chosen.text}”",
-        footer=f"— {chosen.source} (chapter {chapter.number})",
+        footer=f"— {chosen.source}; quoted in this book (chapter {chapter.number})",
     )
 
 
