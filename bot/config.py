@@ -162,7 +162,7 @@ class DiscordConfig(Section):
     # Seconds to wait for the guilds at start-up before the bot counts as ready.
     guild_ready_timeout: float = seconds(2.0, high=600, zero=True)
     # A command still running after this many seconds is deferred ("thinking...").
-    defer_after: float = seconds(1.5, high=2.5, zero=True)  # an interaction is answered within 3 s
+    defer_after: float = seconds(1.5, high=60, zero=True)
     # Sharding (several processes): how many shards the bot has in all, and which of them
     # this process runs. Both null: one process, unsharded. A count alone: this process
     # runs every shard. The process whose shard_ids include 0 (or that runs them all)
