@@ -4,6 +4,8 @@ nor (on SQLite, once the log is checkpointed) in the database's files."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -58,14 +60,20 @@ async def take_part(bot: ConsoleBot) -> None:
     await recorder_of(bot).flush()
 
 
+@asynccontextmanager
+async def member_took_part(tmp_path: Path, clock: FakeClock) -> AsyncIterator[ConsoleBot]:
+    """The whole app, after the member took part in everything (and the search finds it)."""
+    async with console_bot(tmp_path, clock) as bot:
+        await take_part(bot)
+        assert traces(tmp_path / "kruzhok.sqlite3")
+        yield bot
+
+
 async def test_an_opted_out_member_keeps_nothing_and_delete_leaves_no_trace(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     db_file = tmp_path / "kruzhok.sqlite3"
-    async with console_bot(tmp_path, clock) as bot:
-        await take_part(bot)
-        assert traces(db_file)  # the search finds what is there
-
+    async with member_took_part(tmp_path, clock) as bot:
         assert "no longer recorded" in await say(bot, "/privacy optout")
         # Opted out: the quiz still runs (started by "someone" now); every path that would
         # keep the member's id or name is refused with a private note, or not counted.
@@ -95,8 +103,7 @@ async def test_delete_without_opt_out_leaves_no_trace_of_a_running_quiz_answer(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     db_file = tmp_path / "kruzhok.sqlite3"
-    async with console_bot(tmp_path, clock) as bot:
-        await take_part(bot)
+    async with member_took_part(tmp_path, clock) as bot:
         await say(bot, "/privacy delete")  # the question alone leaves no trace either
         assert "left no trace" in await say(bot, "/privacy delete confirm")
         await recorder_of(bot).flush()
