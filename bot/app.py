@@ -215,7 +215,7 @@ async def _build(
         settings = row.settings if row is not None else daily.service.defaults()
         return settings.local_time, settings.timezone
 
-    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor)
+    quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor, tz)
 
     for feature in (
         participation,

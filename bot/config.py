@@ -80,6 +80,9 @@ class QuizConfig(Section):
     # How often each process looks in the database for timed questions past their deadline
     # (closes those another process started, should that one be gone or late).
     sweep_seconds: int = Field(default=5, ge=1, le=3600)
+    # In a hands-off quiz (`quiz start ... auto`), seconds between a reveal and the next
+    # question.
+    auto_pause: int = Field(default=10, ge=1, le=600)
 
     @model_validator(mode="after")
     def _defaults_within_limits(self) -> QuizConfig:
@@ -222,6 +225,10 @@ class MatrixConfig(Section):
     encryption: bool = True
     # Where the encryption keys and the device id are kept.
     store_dir: str = "var/matrix-store"
+    # Whether a `!word` or `/word` that is none of the bot's commands gets the "Unknown
+    # command" answer: "mentioned" (only when the message mentions the bot, or in a direct
+    # chat, so the bot lives beside other bots), "always" or "never".
+    reply_to_unknown: Literal["mentioned", "always", "never"] = "mentioned"
     # Seconds the homeserver may hold a sync request open (long polling).
     sync_timeout: float = seconds(30.0, high=600, zero=True)
     # Longest wait in seconds between reconnection attempts when the homeserver is down.

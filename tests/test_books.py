@@ -291,9 +291,9 @@ async def test_help_lists_the_book_commands_and_explains_them(
 ) -> None:
     async with two_groups(tmp_path, clock) as (north, _):
         shown = await north.say("/help")
-        assert "/book - The book this group reads\n" in shown
+        assert "/book show - The book this group reads\n" in shown
         assert "/book list - List the books in the library\n" in shown
         assert "/book use" not in shown  # moderators only
         shown = await north.say("/help book", **MOD)
-        assert "/book\n  The book this group reads" in shown
+        assert "/book show\n  The book this group reads" in shown
         assert "/book use id\n  Choose the book this group reads" in shown

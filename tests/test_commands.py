@@ -200,10 +200,23 @@ async def test_a_lone_prefix_or_slash_with_space_is_an_ordinary_message() -> Non
     assert len(recorder.seen) == 2
 
 
-async def test_group_without_subcommand_lists_its_subcommands() -> None:
+async def test_group_without_subcommand_lists_the_subcommands_the_caller_may_run() -> None:
     engine, _ = make_engine(START_CMD, Command("quiz next", "next", echo))
     text = (await engine.run_line(MEMBER, PLACE, "quiz"))[0].text
-    assert "/quiz needs a subcommand" in text and "/quiz next" in text and "/quiz start" in text
+    assert "/quiz needs a subcommand" in text and "/quiz next" in text
+    assert "/quiz start" not in text  # moderators only
+    moderator = Caller("m1", "Mo", platform_moderator=True)
+    text = (await engine.run_line(moderator, PLACE, "quiz"))[0].text
+    assert "/quiz next" in text and "/quiz start" in text
+
+
+async def test_did_you_mean_offers_a_member_no_moderators_command() -> None:
+    engine, _ = make_engine(START_CMD, Command("quiz status", "status", echo))
+    text = (await engine.run_line(MEMBER, PLACE, "quiz strat"))[0].text
+    assert "Did you mean /quiz status?" in text and "/quiz start" not in text
+    moderator = Caller("m1", "Mo", platform_moderator=True)
+    text = (await engine.run_line(moderator, PLACE, "quiz strat"))[0].text
+    assert "Did you mean /quiz start or /quiz status?" in text
 
 
 def test_config_moderator_names_are_typed_per_platform() -> None:

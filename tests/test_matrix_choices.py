@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.adapters.matrix import adapter as matrix_adapter
+from bot.adapters.matrix import syncing as matrix_syncing
 from tests.matrix.commands import poll_commands
 from tests.matrix.fixtures import RunningBot, World
 from tests.matrix.members import Member
@@ -143,7 +143,7 @@ async def test_a_gap_longer_than_one_sync_is_fetched_back_after_a_restart(
     """While the bot is down, more events come than one sync returns (limit 5 here): the
     bot fetches the gap back and answers the command buried in it, once."""
     monkeypatch.setattr(
-        matrix_adapter,
+        matrix_syncing,
         "SYNC_FILTER",
         {"room": {"timeline": {"limit": 5}}, "presence": {"types": []}},
     )
@@ -167,9 +167,10 @@ async def test_a_gap_longer_than_one_sync_is_fetched_back_after_a_restart(
 
 async def test_a_private_file_goes_to_a_direct_room_not_to_the_whole_room(world: World) -> None:
     """A private reply with a file (an export) is sent in a direct room with the member;
-    the room only gets a short notice."""
+    the room only gets a short notice. (Encryption off here: the direct room is plain;
+    tests/test_matrix_rooms.py has the encrypted one.)"""
     bot_user = world.bot_account()
-    async with world.bot(bot_user) as bot:
+    async with world.bot(bot_user, encryption=False) as bot:
         install(bot, {})
         alice, bob, room = await setup_room(world, bot_user)
         await alice.say(room, "!secret")

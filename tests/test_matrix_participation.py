@@ -52,9 +52,10 @@ async def test_messages_threads_and_reactions_are_recorded_and_history_is_skippe
 async def test_stats_chart_in_the_room_and_the_export_in_a_direct_room(world: World) -> None:
     """With the real participation feature: a member's messages, thread message and
     reaction show in `!stats` (a notice, then the chart as m.image); a moderator's CSV
-    export (a private file) arrives in a direct room, not in the reading room."""
+    export (a private file) arrives in an encrypted direct room, not in the reading room;
+    the chart's info carries its width and height."""
     bot_user = world.bot_account()
-    mod = await world.member("mod")
+    mod = await world.member("mod", e2e=True)
     alice = await world.member("alice")
     async with world.bot(bot_user):
         room = await mod.create_room(invite=[bot_user, alice.user_id], version="10")
@@ -71,7 +72,10 @@ async def test_stats_chart_in_the_room_and_the_export_in_a_direct_room(world: Wo
             lambda r, e: r == room and (e.get("content") or {}).get("msgtype") == "m.image",
             what="the stats chart",
         )
-        assert chart["content"]["info"]["mimetype"] == "image/png"
+        info = chart["content"]["info"]
+        assert info["mimetype"] == "image/png" and info["w"] > 100 and info["h"] > 100
+        png = await alice.file_bytes(chart["content"])
+        assert info["size"] == len(png) and png.startswith(b"\x89PNG")
 
         await mod.say(room, "!export participation")
         await mod.notice(room, "direct message", sender=bot_user)
@@ -84,5 +88,6 @@ async def test_stats_chart_in_the_room_and_the_export_in_a_direct_room(world: Wo
             lambda r, e: r == direct and (e.get("content") or {}).get("msgtype") == "m.file",
             what="the CSV export",
         )
-        data = await mod.client.download(export["content"]["url"])
-        assert alice.user_id in data.body.decode()
+        assert "url" not in export["content"]  # an encrypted attachment
+        data = await mod.file_bytes(export["content"])
+        assert alice.user_id in data.decode()

@@ -44,10 +44,19 @@ async def test_encrypted_room_commands_are_decrypted_and_answers_encrypted(
         assert image["content"]["file"]["url"].startswith("mxc://")
         assert "url" not in image["content"]
 
-    # Restarted, the bot is the same device with the same keys: it still reads the room.
-    async with world.bot(bot_user):
+    # Restarted, the bot is the same device with the same keys: it still reads the room,
+    # and (its rooms learnt without full state) still knows the room is encrypted.
+    async with world.bot(bot_user) as again:
+        assert again.adapter.client.rooms[room].encrypted
         await alice.say(room, "!about")
         await alice.notice(room, "Kruzhok is a bot", sender=bot_user)
+        rewire = await eve.wait_for(
+            lambda r, e: (
+                r == room and e.get("sender") == bot_user and e.get("type") != "m.room.member"
+            ),
+            what="the bot's answer after the restart as eve sees it",
+        )
+        assert rewire["type"] == "m.room.encrypted"
         assert any(p.name.endswith(".db") for p in bot.adapter.store_dir.iterdir())
 
 

@@ -71,7 +71,7 @@ async def test_three_question_quiz_right_wrong_changed_late_scoreboard_and_leade
         assert "1= alice: 2 points, 2 of 3 right (67%), 1 game" in board
         assert "1= bob: 2 points, 2 of 3 right (67%), 1 game" in board
         assert "alice" in await bot.say("/quiz leaderboard 1 week")
-        assert "No finished quizzes" in await bot.say("/quiz leaderboard 2")
+        assert "No quiz results here in this period." in await bot.say("/quiz leaderboard 2")
 
 
 async def test_restart_mid_quiz_resumes_with_the_answers_given(

@@ -14,7 +14,7 @@ from tests.quiz_helpers import QUIZ_CONTENT
 async def test_a_review_reminder_arrives_in_a_direct_room(world: World) -> None:
     clock = FakeClock(START)  # 12:00 UTC; the default daily time is 09:00
     bot_user = world.bot_account()
-    alice = await world.member("alice")
+    alice = await world.member("alice", e2e=True)  # the direct room is encrypted
     async with world.bot(bot_user, clock=clock, app_config={"content": str(QUIZ_CONTENT)}):
         room = await alice.create_room(invite=[bot_user], version="10")
         await alice.joined(room, bot_user)

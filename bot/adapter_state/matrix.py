@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.adapter_state.matrix_rooms import SqlRoomLinks
 from bot.adapters.matrix.state import Withdrawal
 from bot.core.refs import MemberRef
 from bot.core.replies import ChoiceSet
@@ -14,7 +15,7 @@ from bot.storage.db import Database
 from bot.storage.settings import SettingsRepo
 
 
-class SqlMatrixState:
+class SqlMatrixState(SqlRoomLinks):
     def __init__(self, db: Database, user_id: str) -> None:
         self.db = db
         self.settings = SettingsRepo(db)

@@ -3,7 +3,9 @@
 Lines starting with / or ! are commands; other lines are ordinary messages in the channel
 (recorded as activity, never stored as text). When standard input is not a terminal, it
 reads one line at a time, so it can be scripted. Charts and files are saved under the
-configured output folder and their path is printed.
+configured output folder and their path is printed. At a terminal, a post that arrives
+while the prompt waits (a daily quote, a quiz timer's reveal) is written over the prompt
+line, and the prompt is drawn again below it with what had been typed so far.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import contextlib
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +26,29 @@ from bot.core.refs import Caller, Place
 from bot.core.replies import Attachment, Reply
 
 PLATFORM = "console"
+# Back to the start of the line and erase it (a VT100 sequence every terminal knows).
+CLEAR_LINE = "\r\x1b[K"
+
+
+def nothing_typed() -> str:
+    return ""
+
+
+class Prompt:
+    """The input prompt at a terminal: whether it is showing, and what has been typed
+    after it (readline knows), so a post written over it can put both back."""
+
+    def __init__(self, text: str, typed: Callable[[], str] = nothing_typed) -> None:
+        self.text = text
+        self.typed = typed
+        self.showing = False  # set by the input thread while it waits at the prompt
+
+    def around(self, post: str) -> str:
+        """What to write for a post: the post as it is, or, while the prompt shows, the
+        post over the cleared prompt line, then the prompt again with what was typed."""
+        if not self.showing:
+            return post + "\n\n"
+        return f"{CLEAR_LINE}{post}\n\n{self.text}{self.typed()}"
 
 
 class ConsoleAdapter:
@@ -50,6 +75,8 @@ class ConsoleAdapter:
         # Written on its own line once each input line is handled (tests driving a process).
         self.line_marker = line_marker
         self._write_lock = asyncio.Lock()
+        # The prompt at a terminal (run() sets it); None when input is piped.
+        self.prompt: Prompt | None = None
         engine.outbox.register(PLATFORM, self)
 
     def caller(self, user: str | None = None, moderator: bool | None = None) -> Caller:
@@ -98,8 +125,14 @@ class ConsoleAdapter:
         return path
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
-        """Unprompted posts (daily quotes, timed quiz reveals) appear in the chat."""
-        await self.write(self.render(replies))
+        """Unprompted posts (daily quotes, timed quiz reveals) appear in the chat; at a
+        terminal the prompt is drawn again after them."""
+        text = self.render(replies)
+        if not text:
+            return
+        async with self._write_lock:
+            self.stdout.write(self.prompt.around(text) if self.prompt else text + "\n\n")
+            self.stdout.flush()
 
     async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
         """A private note to a member (a review reminder), marked as such in the chat."""
@@ -121,15 +154,18 @@ class ConsoleAdapter:
         """Read lines until end of input (Ctrl-D) or /quit."""
         interactive = self.stdin.isatty() and self.stdout.isatty()
         if interactive:
+            self.prompt = Prompt(f"{self.user}> ")
             with contextlib.suppress(ImportError):
-                import readline  # noqa: F401  (line editing and history for input())
+                import readline  # line editing and history for input()
+
+                self.prompt.typed = readline.get_line_buffer
             await self.write(
                 f"Kruzhok console: you are {self.user}"
                 f"{' (moderator)' if self.moderator else ''} in #{self.place.channel_id}. "
                 "Type /help for the commands, /quit or Ctrl-D to leave."
             )
         answered = threading.Event()  # the prompt waits until the reply is shown
-        lines = _line_reader(self.stdin, interactive, f"{self.user}> ", answered)
+        lines = _line_reader(self.stdin, self.prompt, answered)
         while True:
             line = await lines.get()
             if line is None:
@@ -147,11 +183,12 @@ class ConsoleAdapter:
 
 
 def _line_reader(
-    stream: TextIO, interactive: bool, prompt: str, answered: threading.Event
+    stream: TextIO, prompt: Prompt | None, answered: threading.Event
 ) -> asyncio.Queue[str | None]:
     """Read lines in a daemon thread (a blocked read must not hold up shutdown).
 
-    At a terminal the next prompt waits until the previous line has been answered.
+    At a terminal (a prompt is given) the next prompt waits until the previous line has
+    been answered, and the prompt says while it shows.
     """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str | None] = asyncio.Queue()
@@ -159,11 +196,14 @@ def _line_reader(
     def reader() -> None:
         try:
             while True:
-                if interactive:
+                if prompt is not None:
+                    prompt.showing = True
                     try:
-                        line = input(prompt)
+                        line = input(prompt.text)
                     except EOFError:
                         break
+                    finally:
+                        prompt.showing = False
                     answered.clear()
                     loop.call_soon_threadsafe(queue.put_nowait, line)
                     answered.wait()

@@ -258,9 +258,15 @@ class CommandTable:
         name = self._defaults.get(group.lower())
         return self._commands.get(name) if name else None
 
-    def suggest(self, words: Sequence[str], limit: int = 3) -> list[Command]:
+    def suggest(
+        self,
+        words: Sequence[str],
+        limit: int = 3,
+        allowed: Callable[[Command], bool] = lambda command: True,
+    ) -> list[Command]:
         """Commands a mistyped line may have meant, best first ("sumary" -> summary,
-        "quiz end" -> quiz stop, "practice start" -> quiz practice)."""
+        "quiz end" -> quiz stop, "practice start" -> quiz practice); only those `allowed`
+        (the ones the caller may run)."""
         lowered = [w.lower() for w in words[:2]]
         if not lowered:
             return []
@@ -269,7 +275,7 @@ class CommandTable:
         def add(names: Iterable[str]) -> None:
             found.extend(n for n in names if n not in found)
 
-        names = list(self._commands)
+        names = [n for n, c in self._commands.items() if allowed(c)]
         groups = self.groups()
         first = lowered[0]
         second = SYNONYMS.get(lowered[1], lowered[1]) if len(lowered) > 1 else None
@@ -287,7 +293,7 @@ class CommandTable:
         if first not in groups:
             close_groups = difflib.get_close_matches(first, sorted(groups), 1, 0.7)
             for group in close_groups:
-                if (default := self.default(group)) is not None:
+                if (default := self.default(group)) is not None and allowed(default):
                     add([default.name])
         return [self._commands[n] for n in found[:limit]]
 

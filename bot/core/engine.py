@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.activity import Activity, ActivityKind, ActivitySink
 from bot.core.clock import Clock
@@ -124,10 +125,14 @@ class Engine:
         opt-out made through another process counts at once)."""
         return not self.may_keep(member) or await self.opt_outs.has_opted_out(member)
 
-    def record(self, kind: ActivityKind, caller: Caller, place: Place) -> None:
+    def record(
+        self, kind: ActivityKind, caller: Caller, place: Place, at: datetime | None = None
+    ) -> None:
+        """Hand an event to the sinks; `at` when it happened, if not now."""
         if not self.may_keep(place.member(caller)):
             return  # an opted-out member's activity is not even counted
-        activity = Activity(kind, place, caller.user_id, caller.display_name, self.clock.now())
+        when = self.clock.now() if at is None else at
+        activity = Activity(kind, place, caller.user_id, caller.display_name, when)
         for sink in self.sinks:
             try:
                 sink.record(activity)
@@ -186,7 +191,8 @@ class Engine:
         if command is None and len(words) == 1:
             command, rest = self.table.default(words[0]), []
         if command is None:
-            return [self._unknown(words, prefix)]
+            moderator = self.moderators.is_moderator(caller, place)
+            return [self._unknown(words, prefix, moderator)]
         return await self._run(
             command, caller, place, prefix, lambda: parse_words(command, rest, prefix)
         )
@@ -256,8 +262,10 @@ class Engine:
             self.record(ActivityKind.COMMAND, caller, place)
         return replies
 
-    def _unknown(self, words: Sequence[str], prefix: str) -> Reply:
-        close = self.table.suggest(words)
+    def _unknown(self, words: Sequence[str], prefix: str, moderator: bool) -> Reply:
+        """An unknown command: what it may have meant and, for a group, its subcommands;
+        only what the caller may run (a member is not pointed to moderators' commands)."""
+        close = self.table.suggest(words, allowed=lambda c: moderator or not c.moderator)
         hint = (
             "Did you mean " + " or ".join(f"{prefix}{c.name}" for c in close) + "?\n"
             if close
@@ -265,11 +273,17 @@ class Engine:
         )
         if words and words[0].lower() in self.table.groups():
             group = words[0].lower()
-            names = sorted(c.usage(prefix) for c in self.table if c.name.startswith(group + " "))
+            names = sorted(
+                c.usage(prefix)
+                for c in self.table
+                if c.name.startswith(group + " ") and (moderator or not c.moderator)
+            )
             if len(words) > 1:
                 head = f"{prefix}{group} has no subcommand {words[1]!r}."
             else:
                 head = f"{prefix}{group} needs a subcommand."
+            if not names:
+                return error(f"{head} Its subcommands are for moderators.")
             return error(f"{head} {hint}Its subcommands:\n" + "\n".join(names))
         shown = f"{prefix}{words[0]}" if words else prefix
         return error(f"Unknown command {shown!r}. {hint}Type {prefix}help for the list.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 MAX_DAYS = 3660
 # Short: what the argument takes. The definitions are in `help` (PERIODS_NOTE).
@@ -27,9 +28,24 @@ class Period:
     def days(self) -> list[date]:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
 
+    def instants(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """When the period starts and ends (UTC; the end excluded): from the start of its
+        first local day to the start of the day after its last, in `tz`."""
+        return (
+            datetime.combine(self.first, time(0), tzinfo=tz).astimezone(UTC),
+            datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC),
+        )
+
 
 def week_start(today: date) -> date:
     return today - timedelta(days=today.weekday())
+
+
+def as_period(raw: str) -> str:
+    """A command argument's converter: the period word, lower-cased, once its form is
+    known good (raises ValueError with the accepted forms on a bad one)."""
+    parse_period(raw, date(2000, 1, 1), None, raw)
+    return raw.lower()
 
 
 def parse_period(

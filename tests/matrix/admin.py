@@ -68,6 +68,12 @@ class Admin:
         path = f"/_synapse/admin/v2/users/{_quoted(user)}/devices/{_quoted(device_id)}"
         _request(self.hs, "DELETE", path, self.token)
 
+    def override_rate(self, user: str, per_second: int, burst: int) -> None:
+        """Limit `user`'s messages (Synapse's per-user rate limit override)."""
+        path = f"/_synapse/admin/v1/users/{_quoted(user)}/override_ratelimit"
+        body = {"messages_per_second": per_second, "burst_count": burst}
+        _request(self.hs, "POST", path, self.token, body)
+
     def keys_of(self, user: str) -> dict[str, Any]:
         """/keys/query for `user`, as any other member of the server sees it."""
         return keys_query(self.hs, self.token, user)

@@ -47,4 +47,14 @@ def poll_commands(picks: dict[str, str]) -> CommandSet:
             private=True,
         )
 
+    @cs.command("big", "A reply past the Matrix event size limit", Arg("lines", "n"))
+    async def big(ctx: CommandContext, args: Args) -> Reply:
+        count = int(args.text("lines") or "2000")
+        return Reply(text="\n".join(big_line(i) for i in range(count)))
+
     return cs
+
+
+def big_line(i: int) -> str:
+    """A line of the !big reply: HTML to escape and non-ASCII text to count as bytes."""
+    return f"{i:05d} <b>kruzhok</b> & кружок — a reading circle"

@@ -17,8 +17,9 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
+from nio.crypto import decrypt_attachment
 
-from bot.adapters.matrix.adapter import exchange_keys
+from bot.adapters.matrix.keys import exchange_keys
 from tests.matrix.synapse import Synapse, user_id
 
 WAIT = 30.0
@@ -89,16 +90,38 @@ class Member:
 
     async def joined(self, room_id: str, user_id: str, timeout: float = WAIT) -> Event:
         """Wait until `user_id` has joined `room_id` (the bot accepting its invite)."""
+        return await self.membership(room_id, user_id, "join", timeout)
+
+    async def membership(
+        self, room_id: str, user_id: str, membership: str, timeout: float = WAIT
+    ) -> Event:
+        """Wait for `user_id`'s membership in `room_id` to become `membership`."""
         return await self.wait_for(
             lambda r, e: (
                 r == room_id
                 and e.get("type") == "m.room.member"
                 and e.get("state_key") == user_id
-                and e["content"].get("membership") == "join"
+                and e["content"].get("membership") == membership
             ),
             timeout,
-            what=f"{user_id} to join",
+            what=f"{user_id} to {membership}",
         )
+
+    async def first_invite(self, timeout: float = 20.0) -> str:
+        """The first room this member is invited to (waiting for it, bounded)."""
+        deadline = time.monotonic() + timeout
+        while not self.invites and time.monotonic() < deadline:
+            await self.sync(500)
+        assert self.invites, f"{self.name} got no invite within {timeout}s"
+        return self.invites[0]
+
+    def messages_from(self, room_id: str, sender: str) -> list[Event]:
+        """The m.room.message events of `sender` in `room_id` seen so far."""
+        return [
+            e
+            for r, e in self.seen
+            if r == room_id and e.get("sender") == sender and e.get("type") == "m.room.message"
+        ]
 
     async def notice(
         self, room_id: str, contains: str = "", sender: str | None = None, timeout: float = WAIT
@@ -195,6 +218,24 @@ class Member:
         assert isinstance(resp, RoomCreateResponse), resp
         await self.sync(0)
         return str(resp.room_id)
+
+    async def file_bytes(self, content: dict[str, Any]) -> bytes:
+        """The bytes of a media event's file: downloaded, and decrypted when it is an
+        encrypted attachment (`file` with key, iv and hash)."""
+        encrypted = content.get("file")
+        url = encrypted["url"] if encrypted else content["url"]
+        resp = await self.client.download(url)
+        assert hasattr(resp, "body"), resp
+        if not encrypted:
+            return bytes(resp.body)
+        return bytes(
+            decrypt_attachment(
+                resp.body,
+                encrypted["key"]["k"],
+                encrypted["hashes"]["sha256"],
+                encrypted["iv"],
+            )
+        )
 
     async def join(self, room_id: str) -> None:
         resp = await self.client.join(room_id)

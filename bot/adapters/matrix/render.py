@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.matrix.media import image_size
 from bot.adapters.render_text import plain_lines
 from bot.core.replies import LETTERS, Attachment, Reply
 from bot.core.safety import neutralise_mentions
@@ -66,15 +67,19 @@ class Target:
     in_reply_to: str | None = None
 
     def relation(self) -> dict[str, Any] | None:
+        """The `m.relates_to` of a message sent here: a rich reply to the event answered
+        and, in a thread, the thread relation. In a thread that answers a command the
+        reply is real (`is_falling_back` false); a post into a thread falls back to the
+        thread's root for clients without threads."""
+        reply = {"m.in_reply_to": {"event_id": self.in_reply_to}} if self.in_reply_to else {}
         if self.thread_id:
-            rel: dict[str, Any] = {
+            return {
                 "rel_type": "m.thread",
                 "event_id": self.thread_id,
-                "is_falling_back": True,
+                "is_falling_back": not self.in_reply_to,
                 "m.in_reply_to": {"event_id": self.in_reply_to or self.thread_id},
             }
-            return rel
-        return None
+        return reply or None
 
 
 def _esc(text: str) -> str:
@@ -155,13 +160,22 @@ def media_content(
         "msgtype": kind,
         "body": neutralise(attachment.filename),
         "filename": attachment.filename,
-        "info": {"mimetype": attachment.mime, "size": len(attachment.data)},
+        "info": media_info(attachment, kind),
     }
     if file is not None:
         content["file"] = file
     else:
         content["url"] = url
     return _finish(content, target)
+
+
+def media_info(attachment: Attachment, kind: str) -> dict[str, Any]:
+    """The `info` of a media event: mimetype and size, and w and h for an image."""
+    info: dict[str, Any] = {"mimetype": attachment.mime, "size": len(attachment.data)}
+    size = image_size(attachment.data) if kind == "m.image" else None
+    if size is not None:
+        info["w"], info["h"] = size
+    return info
 
 
 def reaction_content(event_id: str, key: str) -> dict[str, Any]:

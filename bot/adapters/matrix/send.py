@@ -21,6 +21,8 @@ from nio import (
     UploadResponse,
 )
 
+from bot.adapters.matrix.direct import ENCRYPTION_STATE, mark_direct
+from bot.adapters.matrix.event_size import MAX_PIECES, split_notice
 from bot.adapters.matrix.render import (
     ACK,
     NO_TARGET,
@@ -75,7 +77,7 @@ class MatrixSender:
                 continue
             content = notice_content(reply, target, addressee if reply.private else None)
             if content is not None:
-                event_id = await self.send(room_id, "m.room.message", content)
+                event_id = await self.send_notice(room_id, content, target)
                 if reply.choices is not None:
                     await self.state.save_choices(
                         event_id, room_id, reply.choices, self.clock.now()
@@ -88,27 +90,58 @@ class MatrixSender:
             if reply.file is not None:
                 await self.send_media(room_id, reply.file, "m.file", target)
 
+    async def send_notice(self, room_id: str, content: dict[str, Any], target: Target) -> str:
+        """Send a notice whole, or cut into notices that fit the event size limit, or,
+        when that would take too many, as a text file; returns the last event id."""
+        pieces = split_notice(content)
+        if len(pieces) > MAX_PIECES:
+            text = str(content.get("body", ""))
+            note = Reply(text="The answer is too long for a message; here it is as a file.")
+            note_content = notice_content(note, target)
+            assert note_content is not None  # the note has text
+            event_id = await self.send(room_id, "m.room.message", note_content)
+            data = text.encode("utf-8")
+            await self.send_media(
+                room_id, Attachment("answer.txt", data, "text/plain"), "m.file", target
+            )
+            return event_id
+        event_id = ""
+        for piece in pieces:
+            event_id = await self.send(room_id, "m.room.message", piece)
+        return event_id
+
     async def direct_room(self, user_id: str) -> str:
-        """The bot's direct room with a member: the one kept, or a new one (unencrypted,
-        so the member can read what was sent before they accept the invite)."""
+        """The bot's direct room with a member: the one kept, or a new one, encrypted when
+        the bot has encryption on (the member's devices get the keys with the invite, so
+        they read what was sent before they accept it), flagged direct for both sides."""
         kept = await self.state.direct_room(user_id)
         room = self.client.rooms.get(kept) if kept is not None else None
         if kept is not None and room is not None:
             members = set(room.users) | set(room.invited_users)
             if not members or user_id in members:  # not yet synced, or still there
                 return kept
+        encrypted = self.client.olm is not None
         resp = await self.client.room_create(
             is_direct=True,
             invite=[user_id],
             preset=RoomPreset.trusted_private_chat,
             name="Kruzhok",
+            initial_state=[ENCRYPTION_STATE] if encrypted else [],
         )
         if not isinstance(resp, RoomCreateResponse):
             raise PostError(f"could not open a direct room: {getattr(resp, 'message', resp)}")
         room_id = str(resp.room_id)
-        # Known to nio before the next sync brings it, so messages can go at once.
-        self.client.rooms.setdefault(room_id, MatrixRoom(room_id, self.client.user_id))
+        # Known to nio before the next sync brings it, so messages can go at once: the
+        # invited member counts as a member, so their devices get the room key.
+        room = self.client.rooms.setdefault(
+            room_id, MatrixRoom(room_id, self.client.user_id, encrypted)
+        )
+        room.add_member(user_id, None, None, invited=True)
+        if encrypted:
+            room.encrypted = True
+            self.client.encrypted_rooms.add(room_id)
         await self.state.save_direct_room(user_id, room_id)
+        await mark_direct(self.client, user_id, room_id)
         return room_id
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:

@@ -55,6 +55,18 @@ class MatrixStore(Protocol):
 
     async def save_direct_room(self, member: str, room_id: str) -> None: ...
 
+    async def room_origin(self, room_id: str) -> str | None:
+        """The first room of an upgraded room's line (its group key); None if not upgraded."""
+        ...
+
+    async def room_current(self, origin: str) -> str | None:
+        """The room that now carries the line begun by `origin`; None if never upgraded."""
+        ...
+
+    async def link_rooms(self, old: str, new: str) -> str:
+        """Record that `new` replaces `old` (a tombstone); returns the line's first room."""
+        ...
+
 
 class SyncLease(Protocol):
     """The right to run the account's one sync stream: every process configured for the

@@ -31,7 +31,7 @@ async def book_list(books: BooksService, ctx: CommandContext, args: Args) -> Rep
     )
 
 
-@commands.command("book", "The book this group reads")
+@commands.command("book show", "The book this group reads", group_default=True)
 async def book_show(books: BooksService, ctx: CommandContext, args: Args) -> Reply:
     current = await books.current(ctx.place)
     book = current.book

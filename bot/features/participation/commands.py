@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, Commands
-from bot.core.periods import PERIOD_HELP, parse_period
+from bot.core.periods import PERIOD_HELP, as_period
 from bot.core.replies import Reply
 from bot.features.participation.service import StatsService
 
 commands: Commands[StatsService] = Commands()
-
-
-def as_period(raw: str) -> str:
-    parse_period(raw, date(2000, 1, 1), None, raw)  # raises ValueError on a bad form
-    return raw.lower()
 
 
 # What each period means is said once, in `help` (the participation feature's note).
@@ -28,7 +21,11 @@ PERIOD = Arg("period", PERIOD_HELP, convert=as_period, metavar="period")
     Arg("member", "display name or id", kind=ArgKind.TEXT, hint="member", metavar="member"),
 )
 async def stats(service: StatsService, ctx: CommandContext, args: Args) -> Reply:
-    return await service.member_stats(ctx, args.text("member"))
+    member = args.text("member")
+    # `stats me` (the name Discord shows this command by) is the caller's own.
+    if member is not None and member.lower() == "me":
+        member = None
+    return await service.member_stats(ctx, member)
 
 
 @commands.command(

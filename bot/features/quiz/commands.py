@@ -3,10 +3,9 @@ leaderboard/practice, answer, practice answer/stop. Each handler takes the QuizS
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.core.command_context import CommandContext
 from bot.core.commands import Arg, ArgKind, Args, Commands, UserError, as_int
+from bot.core.periods import PERIOD_HELP, as_period
 from bot.core.replies import Reply
 from bot.features.quiz.practice import PracticeSession
 from bot.features.quiz.selection import (
@@ -17,8 +16,6 @@ from bot.features.quiz.selection import (
     select,
 )
 from bot.features.quiz.service import QuizService
-
-PERIODS = {"week": 7, "month": 30, "year": 365}
 
 commands: Commands[QuizService] = Commands()
 
@@ -36,7 +33,7 @@ def as_scope(raw: str) -> int | str:
     try:
         return int(raw)
     except ValueError:
-        raise ValueError("expected a chapter number or `all`") from None
+        raise ValueError(f"expected a chapter number or `all` (a period: {PERIOD_HELP})") from None
 
 
 def chapter_arg() -> Arg:
@@ -81,23 +78,36 @@ def plural(n: int, noun: str) -> str:
     chapter_arg(),
     Arg("kinds", "only these kinds: choice, truefalse, text", convert=as_kinds),
     questions_arg(),
-    Arg("seconds", "close each question after S seconds", keyword="seconds", metavar="S",
+    Arg("seconds", "close each question after S seconds (0: untimed)", keyword="seconds", metavar="S",
         convert=as_int, type=int),
     Arg("deck", "a named quiz deck instead of a chapter", keyword="deck", metavar="NAME",
         by_position=False),
+    Arg("untimed", "questions stay open until quiz next (same as seconds 0)",
+        kind=ArgKind.FLAG),
+    Arg("auto", "hands-off: reveal each question when its time is up, then ask the next",
+        kind=ArgKind.FLAG),
     moderator=True,
     keeps_member_data=True,  # who started it
-    details="Without a chapter the questions come from all chapters, in a random order.",
+    details="Without a chapter the questions come from all chapters, in a random order. "
+    "`seconds 0` or `untimed` overrides a configured default time. `auto` needs timed "
+    "questions: each is revealed when its time is up and the next follows a short pause "
+    "later, until the last one's results.",
 )  # fmt: skip
 async def quiz_start(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     count = question_count(quiz.config, args.int("questions"))
-    seconds = seconds_per_question(quiz.config, args.int("seconds"))
+    seconds = seconds_per_question(quiz.config, args.int("seconds"), args.flag("untimed"))
+    auto = args.flag("auto")
+    if auto and seconds is None:
+        raise UserError(
+            "A hands-off quiz (`auto`) needs timed questions: add `seconds S` (5 to "
+            f"{quiz.config.max_seconds}), e.g. {ctx.prefix}quiz start seconds 30 auto."
+        )
     if args.int("chapter") is not None and args.text("deck") is not None:
         raise UserError("Give a chapter or a deck, not both.")
     book = await quiz.book(ctx.place)
     kinds = args.get("kinds")
     selection = select(book, quiz.rng, args.int("chapter"), args.text("deck"), kinds, count)
-    return await quiz.start(ctx, selection, seconds)
+    return await quiz.start(ctx, selection, seconds, auto)
 
 
 @commands.command("quiz decks", "List the quiz decks of the group's book")
@@ -161,7 +171,10 @@ async def quiz_withdraw(quiz: QuizService, ctx: CommandContext, args: Args) -> R
     "quiz leaderboard",
     "The group's quiz results: games, right answers, points, accuracy",
     Arg("scope", "a chapter number, or all", convert=as_scope, metavar="chapter|all"),
-    Arg("period", "week, month, year or all", choices=("week", "month", "year", "all")),
+    # What each period means is said once, in `help` (the participation feature's note).
+    Arg("period", PERIOD_HELP, convert=as_period, metavar="period"),
+    details="An answer counts from its question's reveal, on that day, as in stats; a "
+    "withdrawn answer counts nowhere, a changed one as the last answer given.",
 )
 async def quiz_leaderboard(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply:
     scope = args.get("scope")
@@ -171,14 +184,13 @@ async def quiz_leaderboard(quiz: QuizService, ctx: CommandContext, args: Args) -
         book = await quiz.book(ctx.place)
         chapter_of(book, chapter)  # refuses a chapter the book does not have
         book_id = book.meta.id  # chapter numbers are the book's own
-    period = args.text("period") or "all"
-    since = ctx.now - timedelta(days=PERIODS[period]) if period in PERIODS else None
-    rows = await quiz.repo.leaderboard(ctx.place.group, chapter, book_id, since)
+    period = await quiz.period(ctx.place.group, args.text("period"))
+    since, until = period.instants(quiz.tz)
+    rows = await quiz.repo.leaderboard(ctx.place.group, chapter, book_id, since, until)
     what = f"chapter {chapter}" if chapter is not None else "all chapters"
-    when = f"the last {period}" if period in PERIODS else "all time"
-    title = f"Quiz leaderboard ({what}, {when})"
+    title = f"Quiz leaderboard: {what}, {period.label}"
     if not rows:
-        return Reply(title=title, text="No finished quizzes here yet.")
+        return Reply(title=title, text="No quiz results here in this period.")
     lines = []
     for row in rows[:20]:
         tied = [r for r in rows if r.points == row.points]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from bot.config import QuizConfig
 from bot.content.library import ContentStore
@@ -36,11 +37,12 @@ class QuizFeature(BaseFeature):
         clock: Clock,
         rng: random.Random,
         supervisor: Supervisor,
+        tz: ZoneInfo,
     ) -> None:
         self.config = config
         self.store = store
         self.repo = QuizRepo(db)
-        self.service = QuizService(config, store, db, self.repo, engine, clock, rng, supervisor)
+        self.service = QuizService(config, store, db, self.repo, engine, clock, rng, supervisor, tz)
 
     def commands(self) -> Sequence[Command]:
         return commands.bind(self.service)

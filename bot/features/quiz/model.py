@@ -3,7 +3,8 @@ takes `now` and returns Replies or outcomes, so it can be tested alone, stored a
 resumed after a restart.
 
 A session moves through its questions; each question is `open` (answers count), then
-`closed` (revealed; the moderator moves on), and the session ends `finished`.
+`closed` (revealed; the moderator moves on, or, in a hands-off quiz, the next question
+comes at `next_at`), and the session ends `finished`.
 """
 
 from __future__ import annotations
@@ -92,10 +93,16 @@ class QuizSession:
     deck: str | None = None
     speed_bonus: bool = False
     book_id: str | None = None
+    # Hands-off: a timed question is revealed when its time is up and the next one follows
+    # at `next_at`, a pause after the reveal.
+    auto: bool = False
+    # The command prefix the quiz was started with: what a question it asks by itself shows.
+    prefix: str = "/"
     position: int = 0
     phase: Phase = Phase.OPEN
     deadline: datetime | None = None
     finished_at: datetime | None = None
+    next_at: datetime | None = None
     # answers[question index][member id]
     answers: dict[int, dict[str, Answer]] = field(default_factory=dict)
 
@@ -174,12 +181,22 @@ class QuizSession:
             raise UserError(f"Question {self.position + 1} is already closed.")
         self.phase = Phase.CLOSED
         self.deadline = None
+        self.next_at = None
         return [a for a in self.question_answers().values() if a.correct]
+
+    def pause(self, now: datetime, seconds: int) -> bool:
+        """In a hands-off quiz, after a reveal with questions left: the next one comes
+        `seconds` from now (True); otherwise nothing changes (False)."""
+        if not self.auto or self.phase is not Phase.CLOSED or self.position + 1 >= self.total:
+            return False
+        self.next_at = now + timedelta(seconds=seconds)
+        return True
 
     def advance(self, now: datetime) -> bool:
         """Move past a closed question: open the next one (True) or finish (False)."""
         if self.phase is not Phase.CLOSED:
             raise UserError("Close the question first.")
+        self.next_at = None
         if self.position + 1 >= self.total:
             self.phase = Phase.FINISHED
             self.finished_at = now
@@ -191,6 +208,7 @@ class QuizSession:
     def finish(self, now: datetime) -> None:
         self.phase = Phase.FINISHED
         self.deadline = None
+        self.next_at = None
         self.finished_at = now
 
     # -- what members see ---------------------------------------------------------------
@@ -206,6 +224,8 @@ class QuizSession:
             how = f"Answer with {prefix}answer and your answer in words."
         if self.seconds:
             how += f" You have {self.seconds} seconds."
+        if self.auto:
+            how += " The answer is revealed then, and the next question follows by itself."
         return Reply(
             title=f"Question {self.position + 1} of {self.total} ({self.label})",
             text=item.question,
@@ -276,7 +296,8 @@ class QuizSession:
         )
 
     def status_text(self, now: datetime, prefix: str = "/") -> str:
-        where = f"Quiz on {self.label}, started by {self.started_by_name}: "
+        hands_off = ", hands-off" if self.auto else ""
+        where = f"Quiz on {self.label}{hands_off}, started by {self.started_by_name}: "
         n = self.position + 1
         count = len(self.question_answers())
         if self.phase is Phase.OPEN:
@@ -290,6 +311,12 @@ class QuizSession:
             return (
                 f"{where}question {n} of {self.total} is open{left}; {count} answer(s) so far."
                 f"\n\n{self.item.question}{options}"
+            )
+        if self.phase is Phase.CLOSED and self.next_at is not None:
+            seconds = max(0, int((self.next_at - now).total_seconds()))
+            return (
+                f"{where}question {n} of {self.total} is closed; "
+                f"question {n + 1} comes in {seconds} s."
             )
         if self.phase is Phase.CLOSED:
             return (

@@ -54,8 +54,8 @@ class QuizRepo:
         quiz_id = await self.db.fetchval(
             "INSERT INTO quizzes (platform, group_id, channel_id, thread_id, book_id, "
             "started_by, started_by_name, label, chapter, deck, items, seconds, speed_bonus, "
-            "position, phase, question_at, deadline, started_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "position, phase, question_at, deadline, started_at, auto, prefix) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 place.platform,
                 place.group_id,
@@ -75,6 +75,8 @@ class QuizRepo:
                 iso(session.question_at),
                 iso(session.deadline),
                 iso(session.started_at),
+                int(session.auto),
+                session.prefix,
             ),
         )
         self._items[int(quiz_id)] = list(session.items)
@@ -151,12 +153,13 @@ class QuizRepo:
         TYPED_ANSWER: only whether they were right (and their points) is kept."""
         changed = await self.db.execute(
             "UPDATE quizzes SET position = ?, phase = ?, question_at = ?, deadline = ?, "
-            "finished_at = ? WHERE id = ? AND position = ? AND phase = ?",
+            "next_at = ?, finished_at = ? WHERE id = ? AND position = ? AND phase = ?",
             (
                 session.position,
                 session.phase.value,
                 iso(session.question_at),
                 iso(session.deadline),
+                iso(session.next_at),
                 iso(session.finished_at),
                 session.id,
                 position,
@@ -189,18 +192,20 @@ class QuizRepo:
         rows = await self.db.fetch(_SELECT + " WHERE phase <> 'finished' ORDER BY id")
         return [await self._session(row) for row in rows]
 
-    async def open_deadlines(self) -> list[tuple[int, int, datetime]]:
-        """(quiz id, position, deadline) of every open timed question, in any place."""
+    async def due_times(self) -> list[tuple[int, int, datetime]]:
+        """(quiz id, position, when) of every step waiting for a time, in any place: an
+        open timed question's deadline, a hands-off quiz's next question after a reveal."""
         rows = await self.db.fetch(
-            "SELECT id, position, deadline FROM quizzes "
-            "WHERE phase = 'open' AND deadline IS NOT NULL ORDER BY deadline"
+            "SELECT id, position, deadline, next_at FROM quizzes "
+            "WHERE (phase = 'open' AND deadline IS NOT NULL) "
+            "OR (phase = 'closed' AND next_at IS NOT NULL)"
         )
         out = []
         for row in rows:
-            deadline = from_iso(row["deadline"])
-            if deadline is not None:
-                out.append((int(row["id"]), int(row["position"]), deadline))
-        return out
+            when = from_iso(row["deadline"] or row["next_at"])
+            if when is not None:
+                out.append((int(row["id"]), int(row["position"]), when))
+        return sorted(out, key=lambda due: due[2])
 
     async def adopt_book(self, book_id: str) -> None:
         """Quizzes and practice stored before quizzes recorded their book belong to this
@@ -216,9 +221,12 @@ class QuizRepo:
         chapter: int | None = None,
         book_id: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[LeaderRow]:
-        """Finished quizzes of a group: per member games, right answers, answers, points;
-        of one chapter of one book when both are given."""
+        """The answers to a group's revealed questions, per member: games, right answers,
+        answers, points; of one chapter of one book when both are given; of questions
+        revealed from `since` to before `until` when given. A withdrawn answer is no row,
+        a changed one is its last: only final answers count, as in `stats`."""
         params = (
             group.platform,
             group.group_id,
@@ -228,6 +236,8 @@ class QuizRepo:
             book_id,
             iso(since),
             iso(since),
+            iso(until),
+            iso(until),
         )
         totals = await self.db.fetch(_LEADER_TOTALS, params)
         names = {r[0]: r[1] for r in await self.db.fetch(_LEADER_NAMES, params)}
@@ -273,6 +283,15 @@ class QuizRepo:
 
     # -- privacy ------------------------------------------------------------------------
 
+    async def first_reveal(self, group: GroupRef) -> datetime | None:
+        """When the group's first question was revealed (the start of `all`)."""
+        first = await self.db.fetchval(
+            "SELECT MIN(r.revealed_at) FROM quiz_reveals r JOIN quizzes q ON q.id = r.quiz_id "
+            "WHERE q.platform = ? AND q.group_id = ?",
+            (group.platform, group.group_id),
+        )
+        return from_iso(first)
+
     async def member_answers(self, member: MemberRef) -> tuple[int, int]:
         """How many answers and finished quizzes of this member are kept."""
         row = await self.db.fetchrow(_MEMBER_ANSWERS, (member.user_id, member.platform))
@@ -304,7 +323,7 @@ class QuizRepo:
 _COLUMNS = (
     "id, platform, group_id, channel_id, thread_id, book_id, started_by, started_by_name, "
     "label, chapter, deck, seconds, speed_bonus, position, phase, question_at, deadline, "
-    "started_at, finished_at"
+    "started_at, finished_at, auto, next_at, prefix"
 )
 _SELECT = "SELECT " + _COLUMNS + " FROM quizzes"  # noqa: S608 (constant text)
 # The quiz running in a place; a thread is a place apart from its channel.
@@ -351,23 +370,25 @@ _FORGET_MEMBER = (
 # Who started a quiz, once they deleted what was kept about them.
 FORGOTTEN_STARTER = "someone"
 
-# Finished quizzes of a group, optionally of one chapter, of one book and since a time.
+# The answers to a group's revealed questions (an answer counts from its question's
+# reveal, when `stats` counts it too), optionally of one chapter, of one book and revealed
+# within [since, until). ISO texts in UTC compare as the instants they name.
 # (The casts tell PostgreSQL the type of a parameter that is only tested for NULL.)
-_LEADER_WHERE = (
-    "WHERE q.platform = ? AND q.group_id = ? AND q.phase = 'finished' "
+_LEADER_FROM = (
+    "FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id "
+    "JOIN quiz_reveals r ON r.quiz_id = a.quiz_id AND r.question = a.question "
+    "WHERE q.platform = ? AND q.group_id = ? "
     "AND (CAST(? AS INTEGER) IS NULL OR q.chapter = ?) "
     "AND (CAST(? AS TEXT) IS NULL OR q.book_id = ?) "
-    "AND (CAST(? AS TEXT) IS NULL OR q.finished_at >= ?)"
+    "AND (CAST(? AS TEXT) IS NULL OR r.revealed_at >= ?) "
+    "AND (CAST(? AS TEXT) IS NULL OR r.revealed_at < ?)"
 )
 _LEADER_TOTALS = (
     "SELECT a.member, COUNT(DISTINCT a.quiz_id), SUM(a.correct), COUNT(*), SUM(a.points) "
-    "FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id " + _LEADER_WHERE + " GROUP BY a.member"
+    + _LEADER_FROM
+    + " GROUP BY a.member"
 )
-_LEADER_NAMES = (
-    "SELECT a.member, a.display_name FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id "  # noqa: S608 (constant text)
-    + _LEADER_WHERE
-    + " ORDER BY a.answered_at"
-)
+_LEADER_NAMES = "SELECT a.member, a.display_name " + _LEADER_FROM + " ORDER BY a.answered_at"
 
 
 def _answer_params(quiz_id: int, question: int, a: Answer) -> tuple[Any, ...]:
@@ -413,4 +434,7 @@ def _session(row: Row, items: list[QuizItem]) -> QuizSession:
         phase=Phase(row["phase"]),
         deadline=from_iso(row["deadline"]),
         finished_at=from_iso(row["finished_at"]),
+        auto=bool(row["auto"]),
+        next_at=from_iso(row["next_at"]),
+        prefix=row["prefix"],
     )

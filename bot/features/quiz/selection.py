@@ -105,8 +105,20 @@ def question_count(config: QuizConfig, asked: int | None) -> int:
     return count
 
 
-def seconds_per_question(config: QuizConfig, asked: int | None) -> int | None:
+def seconds_per_question(
+    config: QuizConfig, asked: int | None, untimed: bool = False
+) -> int | None:
+    """How long each question stays open: None for untimed (`untimed` or `seconds 0`, which
+    override the configured default)."""
+    if untimed:
+        if asked:
+            raise UserError("Give `seconds S` or `untimed`, not both.")
+        return None
     seconds = config.default_seconds if asked is None else asked
+    if seconds == 0:
+        return None
     if seconds is not None and not 5 <= seconds <= config.max_seconds:
-        raise UserError(f"`seconds` must be between 5 and {config.max_seconds}.")
+        raise UserError(
+            f"`seconds` must be between 5 and {config.max_seconds}, or 0 for untimed questions."
+        )
     return seconds

@@ -5,9 +5,10 @@ processes on one database therefore never lose or double an answer or a reveal: 
 transaction (and a conditional write) decides who wins, the loser gets a clear message or,
 for a timer, does nothing. Nothing here keeps a quiz in memory between steps.
 
-Timed questions close at their deadline, once: each process arms timers for the quizzes it
-starts, advances and finds at start (timers.py), and sweeps for overdue questions of the
-others; whichever commits the close posts the reveal.
+Timed questions close at their deadline, once, and a hands-off quiz asks its next question
+a pause after each reveal: each process arms timers for the quizzes it starts, advances
+and finds at start (timers.py), and sweeps for overdue steps of the others; whichever
+commits a step posts what it shows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import random
 import weakref
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import QuizConfig
 from bot.content.library import ContentStore
@@ -28,7 +30,8 @@ from bot.core.command_context import CommandContext
 from bot.core.commands import UserError
 from bot.core.engine import Engine
 from bot.core.outbox import PostError
-from bot.core.refs import Caller, MemberRef, Place
+from bot.core.periods import Period, parse_period
+from bot.core.refs import Caller, GroupRef, MemberRef, Place
 from bot.core.replies import Reply
 from bot.core.supervisor import Supervisor
 from bot.features.quiz.model import Answer, Phase, QuizSession, quiz_of_token, with_footer
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 ACK = frozenset({"ack"})
 CLOSED_ALREADY = "quiz %d question %d: closed already (by another process or a moderator)"
 TIME_IS_UP = "Time is up. A moderator moves on with `quiz next`."
+NEXT_SOON = "Time is up. Question {n} follows in {s} seconds."
 
 
 class LostRace(UserError):
@@ -62,8 +66,10 @@ class QuizService:
         clock: Clock,
         rng: random.Random,
         supervisor: Supervisor,
+        tz: ZoneInfo,
     ) -> None:
         self.config = config
+        self.tz = tz  # the timezone of the days periods count (as in `stats`)
         self.store = store
         self.db = db
         self.repo = repo
@@ -72,7 +78,7 @@ class QuizService:
         self.rng = rng
         # Who learns of judged answers (spaced review); the composition root fills it.
         self.answer_sinks: list[AnswerSink] = []
-        self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.close_overdue)
+        self.timers = QuizTimers(clock, supervisor, repo, config.sweep_seconds, self.step_due)
         # A lock per member answering in a place; gone once nobody holds it.
         self._answering: weakref.WeakValueDictionary[tuple[Place, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -85,7 +91,7 @@ class QuizService:
     # -- starting -----------------------------------------------------------------------
 
     async def start(
-        self, ctx: CommandContext, selection: Selection, seconds: int | None
+        self, ctx: CommandContext, selection: Selection, seconds: int | None, auto: bool = False
     ) -> list[Reply]:
         now = ctx.now
         session = QuizSession(
@@ -102,6 +108,8 @@ class QuizService:
             deck=selection.deck,
             speed_bonus=self.config.speed_bonus,
             book_id=selection.book_id,
+            auto=auto,
+            prefix=ctx.prefix,
         )
         session.open_question(now)
         try:
@@ -118,6 +126,10 @@ class QuizService:
             raise UserError("A quiz is already running in this channel.") from None
         self.timers.arm(session)
         timing = f", {seconds} seconds each" if seconds else ""
+        if auto:
+            timing += (
+                f", hands-off (the next question {self.config.auto_pause} s after each reveal)"
+            )
         fewer = " (all there are)" if selection.asked > session.total else ""
         intro = Reply(
             text=f"{ctx.caller.display_name} started a quiz on {selection.label}: "
@@ -191,7 +203,6 @@ class QuizService:
                 "counted."
             )
         if outcome.first:
-            self.engine.record(ActivityKind.QUIZ_ANSWER, caller, ctx.place)
             text = f"Your answer to question {outcome.question + 1}: {outcome.answer.given}."
         else:
             was = outcome.previous.given if outcome.previous else ""
@@ -247,10 +258,10 @@ class QuizService:
             await self.repo.load_answers(session)
             was = (session.position, session.phase)
             replies: list[Reply] = []
-            right: list[Answer] = []
+            final: list[Answer] = []
             judged: list[AnswerOutcome] = []
             if session.phase is Phase.OPEN:
-                reveal, right, judged = await self._close(session, ctx.now)
+                reveal, final, judged = await self._close(session, ctx.now)
                 replies.append(reveal)
             if stop:
                 session.finish(ctx.now)
@@ -260,42 +271,45 @@ class QuizService:
             else:
                 replies.append(session.results_reply())
             await self._save(session, *was)
-        self._after_close(session, right)
+        self._after_close(session, final, ctx.now)
         await self._publish(judged)
         return replies
 
-    async def close_overdue(self, quiz_id: int, position: int) -> bool:
-        """A timer's or the sweeper's close of a timed question whose deadline has passed.
+    async def step_due(self, quiz_id: int, position: int) -> bool:
+        """A timer's or the sweeper's step: close a timed question whose deadline has
+        passed, or, in a hands-off quiz, ask the next question once the pause is over.
 
-        Posts the reveal (and the results after the last question) when this process's
-        transaction closed it; does nothing when the question had closed already, moved on
-        or is not due (another process, or a moderator, got there first)."""
+        Posts what the step shows (the reveal, the results after the last question, the
+        next question) when this process's transaction took it; does nothing when the quiz
+        had moved on already or the step is not due (another process, or a moderator, got
+        there first)."""
         now = self.clock.now()
         try:
             async with self.db.transaction():
                 session = await self.repo.by_id(quiz_id)
-                if (
-                    session is None
-                    or session.phase is not Phase.OPEN
-                    or session.position != position
-                ):
+                if session is None or session.position != position:
                     log.info(CLOSED_ALREADY, quiz_id, position + 1)
                     return False
-                if session.deadline is None or now < session.deadline:
-                    return False  # not due (yet): the deadline moved or the clock is behind
-                await self.repo.load_answers(session)
-                reveal, right, judged = await self._close(session, now)
-                replies = [reveal]
-                if session.position + 1 >= session.total:
+                was = session.phase
+                judged: list[AnswerOutcome] = []
+                if was is Phase.OPEN and session.deadline is not None:
+                    if now < session.deadline:
+                        return False  # not due (yet): the deadline moved or the clock is behind
+                    await self.repo.load_answers(session)
+                    replies, final, judged = await self._time_is_up(session, now)
+                elif was is Phase.CLOSED and session.next_at is not None:
+                    if now < session.next_at:
+                        return False
                     session.advance(now)
-                    replies.append(session.results_reply())
+                    replies, final = [session.question_reply(session.prefix)], []
                 else:
-                    replies[0] = with_footer(reveal, TIME_IS_UP)
-                await self._save(session, position, Phase.OPEN)
+                    log.info(CLOSED_ALREADY, quiz_id, position + 1)
+                    return False
+                await self._save(session, position, was)
         except (IntegrityError, LostRace):
             log.info(CLOSED_ALREADY, quiz_id, position + 1)
             return False
-        self._after_close(session, right)
+        self._after_close(session, final, now)
         await self._publish(judged)
         try:
             await self.engine.outbox.post(session.place, replies)
@@ -303,13 +317,29 @@ class QuizService:
             log.warning("quiz %d: the reveal could not be posted: %s", quiz_id, exc)
         return True
 
+    async def _time_is_up(
+        self, session: QuizSession, now: datetime
+    ) -> tuple[list[Reply], list[Answer], list[AnswerOutcome]]:
+        """Close the open question at its deadline: the reveal, and the results after the
+        last question; a hands-off quiz pauses before the next one."""
+        reveal, final, judged = await self._close(session, now)
+        if session.position + 1 >= session.total:
+            session.advance(now)
+            return [reveal, session.results_reply()], final, judged
+        if session.pause(now, self.config.auto_pause):
+            footer = NEXT_SOON.format(n=session.position + 2, s=self.config.auto_pause)
+            return [with_footer(reveal, footer)], final, judged
+        return [with_footer(reveal, TIME_IS_UP)], final, judged
+
     async def _close(
         self, session: QuizSession, now: datetime
     ) -> tuple[Reply, list[Answer], list[AnswerOutcome]]:
-        """Close the open question and note its reveal (inside the caller's transaction)."""
-        right = session.close(now)
+        """Close the open question and note its reveal (inside the caller's transaction);
+        the reveal, the question's final answers and their outcomes for the answer sinks."""
+        session.close(now)
         await self.repo.record_reveal(session.id, session.position, now)
-        return session.reveal_reply(), right, self._outcomes(session)
+        final = list(session.question_answers().values())
+        return session.reveal_reply(), final, self._outcomes(session)
 
     def _outcomes(self, session: QuizSession) -> list[AnswerOutcome]:
         """The closed question's final answers, for the answer sinks."""
@@ -340,12 +370,15 @@ class QuizService:
         if not await self.repo.save_state(session, position, phase):
             raise LostRace
 
-    def _after_close(self, session: QuizSession, right: list[Answer]) -> None:
-        """Once the close is committed: activity for the right answers, the next timer."""
-        for answer in right:
-            self.engine.record(
-                ActivityKind.QUIZ_CORRECT, Caller(answer.member, answer.name), session.place
-            )
+    def _after_close(self, session: QuizSession, final: list[Answer], now: datetime) -> None:
+        """Once the close is committed: the question's final answers become activity, at
+        the time of the reveal (so a withdrawn or changed answer counts nowhere, and
+        `stats` counts what `quiz leaderboard` counts, on the same day); the next timer."""
+        for answer in final:
+            caller = Caller(answer.member, answer.name)
+            self.engine.record(ActivityKind.QUIZ_ANSWER, caller, session.place, now)
+            if answer.correct:
+                self.engine.record(ActivityKind.QUIZ_CORRECT, caller, session.place, now)
         self.timers.arm(session)
 
     # -- reading ------------------------------------------------------------------------
@@ -354,6 +387,13 @@ class QuizService:
         session = await self._require(ctx.place, ctx.prefix)
         await self.repo.load_answers(session, session.position)
         return Reply(text=session.status_text(ctx.now, ctx.prefix), private=True)
+
+    async def period(self, group: GroupRef, text: str | None) -> Period:
+        """A period of the leaderboard, as `stats` reads the same word (all time by
+        default): `all` starts at the group's first reveal."""
+        today = self.clock.now().astimezone(self.tz).date()
+        first = await self.repo.first_reveal(group)
+        return parse_period(text, today, first.astimezone(self.tz).date() if first else None, "all")
 
     async def resume(self) -> int:
         """At start: arm the timers of every running quiz (an overdue one closes at once)."""

@@ -1,8 +1,9 @@
-"""When timed questions close: a timer per open timed question this process knows of (it
-started, advanced or found the quiz at start), and a sweeper that looks in the database
-every `quiz.sweep_seconds` for overdue questions of any process. Both only call `close`,
-which decides in a transaction; the loser of a race does nothing. Time comes from the
-injected clock."""
+"""When timed steps happen: a timed question closes at its deadline, and a hands-off
+quiz asks its next question at `next_at`, a pause after the reveal. A timer per waiting
+quiz this process knows of (it started, advanced or found the quiz at start), and a
+sweeper that looks in the database every `quiz.sweep_seconds` for overdue steps of any
+process. Both only call `step`, which decides in a transaction; the loser of a race does
+nothing. Time comes from the injected clock."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from bot.features.quiz.repo import QuizRepo
 
 log = logging.getLogger(__name__)
 
-# Close question `position` of quiz `id` if it is still open and due; True when this call did.
-Close = Callable[[int, int], Awaitable[bool]]
+# Take the due step of quiz `id` at question `position` (close it, or ask the next one) if
+# it is still there and due; True when this call did.
+Step = Callable[[int, int], Awaitable[bool]]
 
 
 class QuizTimers:
@@ -29,30 +31,31 @@ class QuizTimers:
         supervisor: Supervisor,
         repo: QuizRepo,
         sweep_seconds: int,
-        close: Close,
+        step: Step,
     ) -> None:
         self.clock = clock
         self.supervisor = supervisor
         self.repo = repo
         self.sweep_seconds = sweep_seconds
-        self.close = close
-        # quiz id -> (the question it waits for, its task); a cache, never a decision
-        self._timers: dict[int, tuple[int, asyncio.Task[None]]] = {}
+        self.step = step
+        # quiz id -> (the question and phase it waits in, its task); a cache, never a decision
+        self._timers: dict[int, tuple[tuple[int, Phase], asyncio.Task[None]]] = {}
 
     def arm(self, session: QuizSession) -> None:
-        """Wait for the session's open timed question (and stop waiting for an older one)."""
-        if session.phase is not Phase.OPEN or session.deadline is None:
+        """Wait for the session's next timed step (and stop waiting for an older one)."""
+        when = waits_until(session)
+        if when is None:
             self.disarm(session.id)
             return
+        where = (session.position, session.phase)
         armed = self._timers.get(session.id)
-        if armed is not None and armed[0] == session.position:
+        if armed is not None and armed[0] == where:
             return
         self.disarm(session.id)
         task = self.supervisor.spawn(
-            f"quiz-{session.id}-timer",
-            self._timer(session.id, session.position, session.deadline),
+            f"quiz-{session.id}-timer", self._timer(session.id, session.position, when)
         )
-        self._timers[session.id] = (session.position, task)
+        self._timers[session.id] = (where, task)
 
     def disarm(self, quiz_id: int) -> None:
         armed = self._timers.pop(quiz_id, None)
@@ -63,13 +66,13 @@ class QuizTimers:
     def armed(self) -> int:
         return len(self._timers)
 
-    async def _timer(self, quiz_id: int, position: int, deadline: datetime) -> None:
-        await self.clock.sleep_until(deadline)
+    async def _timer(self, quiz_id: int, position: int, when: datetime) -> None:
+        await self.clock.sleep_until(when)
         # Firing: from here on no command cancels it in the middle of its transaction.
         armed = self._timers.get(quiz_id)
         if armed is not None and armed[1] is asyncio.current_task():
             del self._timers[quiz_id]
-        await self.close(quiz_id, position)
+        await self.step(quiz_id, position)
 
     def start_sweeping(self) -> None:
         self.supervisor.spawn("quiz-sweeper", self._sweep_forever())
@@ -88,10 +91,20 @@ class QuizTimers:
                 log.exception("quiz: the sweep for overdue questions failed; trying again later")
 
     async def sweep(self) -> int:
-        """Close every overdue timed question (of any process); how many this one closed."""
+        """Take every overdue step (of any process); how many this one took."""
         now = self.clock.now()
-        closed = 0
-        for quiz_id, position, deadline in await self.repo.open_deadlines():
-            if deadline <= now and await self.close(quiz_id, position):
-                closed += 1
-        return closed
+        taken = 0
+        for quiz_id, position, when in await self.repo.due_times():
+            if when <= now and await self.step(quiz_id, position):
+                taken += 1
+        return taken
+
+
+def waits_until(session: QuizSession) -> datetime | None:
+    """When the session's next timed step is due: its open question's deadline, or its
+    next question's time in a hands-off pause; None when it waits for a moderator."""
+    if session.phase is Phase.OPEN:
+        return session.deadline
+    if session.phase is Phase.CLOSED:
+        return session.next_at
+    return None
