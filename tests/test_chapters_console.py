@@ -262,3 +262,20 @@ async def test_a_platform_vote_replaces_the_members_choice_and_a_bad_option_spoi
         await bot.say("/poll end", **MOD)
         await vote("dan", (0,), VoteMode.REPLACE)
         assert await votes() == []
+
+
+async def test_an_opted_out_members_votes_and_check_ins_are_not_kept(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with console_bot(tmp_path, clock) as bot:
+        await bot.say("/chapter open 15", **MOD)
+        await bot.say("/privacy optout", user="bob")
+        refused = await bot.say("/vote 1", user="bob")
+        assert "You opted out" in refused
+        ((poll_id,),) = await rows(bot, "SELECT poll_id FROM chapter_polls")
+        vote = Vote(bot.adapter.place, Caller("bob", "bob"), poll_id, (0,), VoteMode.ADD, START)
+        await bot.app.engine.threads.vote(vote)  # as a platform's poll would send it
+        await bot.say("A message in the thread", user="bob")
+        assert await rows(bot, "SELECT * FROM chapter_poll_votes") == []
+        assert await rows(bot, "SELECT * FROM reading_checkins") == []
+        assert "Took part: 0 members" in await bot.say("/recap 15", **MOD)

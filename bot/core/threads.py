@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 from bot.core.outbox import PostError
-from bot.core.refs import Caller, Place
+from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,10 @@ class Vote:
     at: datetime
 
 
+# Whether data about a member may be kept (asked before a vote is passed on).
+MayKeep = Callable[[MemberRef], Awaitable[bool]]
+
+
 class ThreadPlatform(Protocol):
     """An adapter that opens threads and posts polls for features."""
 
@@ -110,7 +114,9 @@ class Threads:
     """Routes thread and poll requests to the adapter of the place's platform, and votes
     from adapters to the features that listen."""
 
-    def __init__(self) -> None:
+    def __init__(self, may_keep: MayKeep | None = None) -> None:
+        # Whether a member's vote may be kept (they have not opted out): the engine's.
+        self.may_keep = may_keep
         self._platforms: dict[str, ThreadPlatform] = {}
         self.sinks: list[VoteSink] = []
         # Votes are taken one at a time, in the order they came (a vote and its removal
@@ -142,7 +148,10 @@ class Threads:
         await self._platform(place).end_poll(place, poll_id, results)
 
     async def vote(self, vote: Vote) -> None:
-        """A vote heard by an adapter: every sink takes it."""
+        """A vote heard by an adapter: every sink takes it, unless the member opted out."""
+        member = MemberRef(vote.place.platform, vote.caller.user_id)
+        if self.may_keep is not None and not await self.may_keep(member):
+            return
         async with self._votes:
             for sink in self.sinks:
                 try:

@@ -126,6 +126,7 @@ async def poll_end(chapters: ChaptersService, ctx: CommandContext, args: Args) -
     "vote",
     "Vote in the latest poll here by the option's number (where polls are numbered)",
     Arg("option", "the option's number", convert=as_int, type=int, required=True),
+    keeps_member_data=True,
 )
 async def vote(chapters: ChaptersService, ctx: CommandContext, args: Args) -> Reply:
     choice = args.int("option")

@@ -3,16 +3,22 @@ checks a member in) through the composition root."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.core.refs import MemberRef, Place
 from bot.features.plan.service import PlanService
 
 
 class PlanCheckIns:
-    def __init__(self, plan: PlanService) -> None:
+    """`is_opted_out` (the privacy feature's, from the root): a check-in that comes from
+    no command (a poll vote) is refused here for a member who opted out."""
+
+    def __init__(self, plan: PlanService, is_opted_out: Callable[[MemberRef], Awaitable[bool]]):
         self.plan = plan
+        self.is_opted_out = is_opted_out
 
     async def check_in(self, place: Place, member: MemberRef, chapter: int) -> bool:
-        if await self.plan.is_opted_out(member):
+        if await self.is_opted_out(member):
             return False
         book = await self.plan.book(place)
         if book.chapter(chapter) is None:
