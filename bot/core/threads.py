@@ -150,9 +150,9 @@ class Threads:
     async def vote(self, vote: Vote) -> None:
         """A vote heard by an adapter: every sink takes it, unless the member opted out."""
         member = MemberRef(vote.place.platform, vote.caller.user_id)
-        if self.may_keep is not None and not await self.may_keep(member):
-            return
-        async with self._votes:
+        async with self._votes:  # first, so no await lets a later vote overtake this one
+            if self.may_keep is not None and not await self.may_keep(member):
+                return
             for sink in self.sinks:
                 try:
                     await sink.voted(vote)
