@@ -31,7 +31,7 @@ from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
 from bot.config import DiscordConfig
 from bot.core.engine import Engine
 from bot.core.keyvalue import KeyValueStore
-from bot.core.refs import Caller, Place
+from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import ChoiceSet, Reply, error
 
 log = logging.getLogger(__name__)
@@ -311,14 +311,16 @@ class DiscordAdapter:
                 place = place_of(
                     interaction.guild_id, interaction.channel, interaction.channel_id or 0
                 )
-                choices = await self.suggest(arg.hint, current, place)
+                member = place.member(caller_of(interaction.user, None))
+                choices = await self.suggest(arg.hint, current, place, member)
         await interaction.response.autocomplete(choices[:AUTOCOMPLETE_LIMIT])
 
     async def suggest(
-        self, hint: str, current: str, place: Place
+        self, hint: str, current: str, place: Place, member: MemberRef | None = None
     ) -> list[app_commands.Choice[Any]]:
-        """Autocomplete choices for chapters, glossary terms and timezones, from the core."""
-        found = await self.engine.suggest(hint, place, current)
+        """Autocomplete choices for chapters, glossary terms (within the member's spoiler
+        line) and timezones, from the core."""
+        found = await self.engine.suggest(hint, place, current, member)
         return [
             app_commands.Choice(name=s.name[:100], value=s.value)
             for s in found[:AUTOCOMPLETE_LIMIT]
