@@ -89,3 +89,25 @@ async def test_a_member_with_closed_dms_gets_nothing_and_the_bot_carries_on(
     assert len(about_alice) == 1
     assert "does not accept direct messages" in about_alice[0]
     assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_a_refused_dm_channel_is_logged_once_and_the_next_day_tried_again(
+    tmp_path: Path, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refusing to open the DM channel itself (it answers so for a member who
+    blocked the bot) is one log line; the reminder comes the next day when it opens."""
+    caplog.set_level(logging.WARNING)
+    clock = FakeClock(START)
+    async with discord_bot(tmp_path, fake_discord, clock, content=str(QUIZ_CONTENT)) as bot:
+        await miss_and_ask_for_reminders(fake_discord, "alice")
+        fake_discord.fail("POST", "/users/@me/channels", 403)
+        await reminders_at_nine(bot, clock)
+        assert fake_discord.direct_messages("alice") == []
+        refusals = [r.getMessage() for r in caplog.records if "direct message" in r.getMessage()]
+        assert len(refusals) == 1 and "Discord refused a direct message" in refusals[0]
+        # The item stays due (not answered): the next day's round sends the note.
+        await clock.advance(START.replace(day=22, hour=9) - clock.now())
+        await bot.app.feature("review", ReviewFeature).scheduler.wait_idle()
+        (note,) = fake_discord.direct_messages("alice")
+        assert "to review today" in seen(note)
+        assert bot.alive()
