@@ -16,6 +16,7 @@ from bot.app import StartupError
 from bot.config import Config, read_config
 from bot.config_check import CONFIG_LABEL, content_problems, in_file
 from bot.packtools import cli as pack_tools
+from bot.storage.db import StorageUnavailable
 from bot.storage.migrate import MigrationError
 from bot.yamlfiles.document import ProblemsError
 
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsError as exc:
         print(f"error:\n{exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except MigrationError as exc:
+    except (MigrationError, StorageUnavailable) as exc:
         print(f"error: database: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except StartupError as exc:

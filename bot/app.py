@@ -36,7 +36,7 @@ from bot.features.quiz.feature import QuizFeature
 from bot.features.reading.feature import ReadingFeature
 from bot.features.review.feature import ReviewFeature
 from bot.features.spoilers.feature import SpoilersFeature
-from bot.storage.db import Database, connect, is_url
+from bot.storage.db import Database, StorageUnavailable, connect, is_url
 from bot.storage.settings import SettingsRepo
 from bot.yamlfiles.document import ProblemsError
 
@@ -152,6 +152,20 @@ async def build_app(
         raise ProblemsError(problems)
     store = ContentStore(base / config.content, library, config.book)
     db = await connect(config.database if is_url(config.database) else base / config.database)
+    try:
+        return await _build(config, clock, rng, store, db)
+    except BaseException:
+        await db.close()  # its threads would keep the process alive
+        raise
+
+
+async def _build(
+    config: Config,
+    clock: Clock,
+    rng: random.Random,
+    store: ContentStore,
+    db: Database,
+) -> App:
     engine = Engine(
         CommandTable(),
         clock,
@@ -167,7 +181,9 @@ async def build_app(
     # stops last, so its final flush takes in what the other features record while they stop.
     privacy = PrivacyFeature(db, clock, app.member_data)
     await privacy.load()  # opt-outs are honoured from the first event
-    plan = PlanFeature(db, store, clock, tz, is_opted_out=privacy.service.is_opted_out)
+    engine.opt_outs = privacy.service.opt_outs  # the one place opt-outs are checked
+    engine.unavailable = (StorageUnavailable,)  # "could not save, try later"
+    plan = PlanFeature(db, store, clock, tz)
     participation = ParticipationFeature(
         config.participation,
         db,

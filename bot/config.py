@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -22,9 +22,32 @@ from bot.core.timeofday import format_time, parse_time
 from bot.yamlfiles.document import Document, ProblemsError, problems_from_validation, read_yaml
 from bot.yamlfiles.errors import rule_error
 
+# The largest id a platform gives (Discord's snowflakes are 64-bit; JSON integers 53).
+MAX_ID = 2**64 - 1
+MAX_POWER_LEVEL = 2**53 - 1  # Matrix power levels are canonical-JSON integers
+
 
 class Section(BaseModel):
+    """Every section: unknown keys refused, types strict, and no text holding a NUL
+    character (a path with one cannot be opened; refused here, not by a crash at run)."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\0" in t for t in texts):
+            raise ValueError("text may not contain a NUL character (\\0)")
+        return value
+
+
+def seconds(default: float, high: float, zero: bool = False) -> Any:
+    """A duration in seconds: a real number above 0 (or from 0, with `zero`) and at most
+    `high`; NaN and infinity refused (`asyncio.sleep(nan)` never returns)."""
+    if zero:
+        return Field(default=default, ge=0, le=high, allow_inf_nan=False)
+    return Field(default=default, gt=0, le=high, allow_inf_nan=False)
 
 
 class Moderators(Section):
@@ -83,11 +106,11 @@ class ParticipationConfig(Section):
     # every channel is counted when the list is empty.
     channels: list[str] = []
     # Daily rows older than this many days are deleted (at start and daily); 0 keeps them.
-    retention_days: int = Field(default=365, ge=0)
+    retention_days: int = Field(default=365, ge=0, le=36_600)  # up to a hundred years
     # The recorder writes its buffer after this many events...
-    flush_every: int = Field(default=500, ge=1)
+    flush_every: int = Field(default=500, ge=1, le=1_000_000)
     # ...or this many seconds after the last write, whichever comes first.
-    flush_seconds: float = Field(default=10.0, gt=0, le=3600)
+    flush_seconds: float = seconds(10.0, high=3600)
     # Show top participants in `stats group` (off for groups that dislike rankings).
     leaderboard: bool = True
     # Size of the charts, in pixels.
@@ -134,21 +157,21 @@ class DiscordConfig(Section):
     # Name of the environment variable holding the bot token (never the token itself).
     token_env: str = "DISCORD_TOKEN"  # noqa: S105  (a variable name, not a secret)
     # Channel ids whose messages and reactions count as participation; all when empty.
-    reading_channels: list[int] = []
+    reading_channels: list[Annotated[int, Field(ge=0, le=MAX_ID)]] = []
     # A development guild: commands are synced there (instant) instead of globally.
-    dev_guild: int | None = None
+    dev_guild: int | None = Field(default=None, ge=0, le=MAX_ID)
     # Sync the slash commands at start when their definitions changed since the last sync.
     sync_on_start: bool = True
     # Seconds to wait for the guilds at start-up before the bot counts as ready.
-    guild_ready_timeout: float = 2.0
+    guild_ready_timeout: float = seconds(2.0, high=600, zero=True)
     # A command still running after this many seconds is deferred ("thinking...").
-    defer_after: float = 1.5
+    defer_after: float = seconds(1.5, high=60, zero=True)
     # Sharding (several processes): how many shards the bot has in all, and which of them
     # this process runs. Both null: one process, unsharded. A count alone: this process
     # runs every shard. The process whose shard_ids include 0 (or that runs them all)
     # syncs the slash commands; the others do not.
-    shard_count: int | None = Field(default=None, ge=1)
-    shard_ids: list[int] | None = None
+    shard_count: int | None = Field(default=None, ge=1, le=100_000)
+    shard_ids: list[int] | None = None  # each within 0..shard_count-1 (checked below)
 
     @model_validator(mode="after")
     def _shards(self) -> DiscordConfig:
@@ -193,7 +216,7 @@ class MatrixConfig(Section):
     # Rooms to join and serve at start (room ids or aliases); invited rooms are served too.
     rooms: list[str] = []
     # Members at or above this power level moderate (room v12 creators always do).
-    moderator_power_level: int = 50
+    moderator_power_level: int = Field(default=50, ge=1, le=MAX_POWER_LEVEL)
     # Invites from these users (full ids) or servers ("example.org") are accepted; others
     # are declined. Empty lists accept no invite.
     allowed_inviters: list[str] = []
@@ -207,14 +230,14 @@ class MatrixConfig(Section):
     # chat, so the bot lives beside other bots), "always" or "never".
     reply_to_unknown: Literal["mentioned", "always", "never"] = "mentioned"
     # Seconds the homeserver may hold a sync request open (long polling).
-    sync_timeout: float = 30.0
+    sync_timeout: float = seconds(30.0, high=600, zero=True)
     # Longest wait in seconds between reconnection attempts when the homeserver is down.
-    max_retry_wait: float = 10.0
+    max_retry_wait: float = seconds(10.0, high=3600)
     # Several processes may be configured for one account; one of them holds a lease and
     # syncs. Seconds between its renewals (and between the others' attempts to take it).
-    lease_renew_every: float = Field(default=15.0, gt=0, le=600)
+    lease_renew_every: float = seconds(15.0, high=600)
     # Seconds an SQLite lease lasts without renewal (PostgreSQL's dies with its holder).
-    lease_timeout: float = Field(default=45.0, gt=0, le=3600)
+    lease_timeout: float = seconds(45.0, high=3600)
 
     @model_validator(mode="after")
     def _lease_outlasts_renewal(self) -> MatrixConfig:
@@ -235,7 +258,9 @@ class Config(Section):
     timezone: str = "UTC"
     adapters: list[Literal["console", "discord", "matrix"]] = ["console"]
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    seed: int | None = None  # a fixed random seed (for tests and demos); random when not set
+    seed: int | None = Field(
+        default=None, ge=0, le=MAX_ID
+    )  # a fixed random seed (for tests and demos); random when not set
     moderators: Moderators = Field(default_factory=Moderators)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     quiz: QuizConfig = Field(default_factory=QuizConfig)

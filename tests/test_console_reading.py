@@ -75,8 +75,8 @@ async def test_discuss_and_chapters_and_about(console: ConsoleBot) -> None:
 
 
 async def test_moderator_command_refused_to_member(console: ConsoleBot) -> None:
-    shown = await console.say("/reload", user="bob")
-    assert "Only moderators can use /reload." in shown
+    shown = await console.say("/plan clear", user="bob")
+    assert "Only moderators can use /plan clear." in shown
 
 
 async def test_unknown_command_points_to_help(console: ConsoleBot) -> None:

@@ -78,23 +78,27 @@ async def test_member_runs_a_slash_command(tmp_path: Path, fake_discord: FakeDis
 async def test_moderator_command_refused_to_a_member(
     tmp_path: Path, fake_discord: FakeDiscord
 ) -> None:
-    """/reload is marked Manage Messages, and the core refuses a member privately anyway."""
+    """/reload is marked Manage Messages, and the core refuses a member privately anyway;
+    a moderator's /plan set runs. /reload is for the bot's operators only: a guild's
+    moderator is refused it."""
     async with discord_bot(tmp_path, fake_discord):
-        refused = await fake_discord.slash("alice", "reload")
-        allowed = await fake_discord.slash("mod", "reload")
-        by_role = await fake_discord.slash("lead", "reload")
+        refused = await fake_discord.slash("alice", "plan", "set", chapter=15)
+        allowed = await fake_discord.slash("mod", "plan", "set", chapter=15)
+        by_role = await fake_discord.slash("lead", "plan", "set", chapter=15)
+        not_operator = await fake_discord.slash("mod", "reload")
     reload = next(c for c in synced(fake_discord) if c["name"] == "reload")
     assert reload["default_member_permissions"] == str(MANAGE_MESSAGES)
     assert refused.ephemeral() and "Only moderators" in refused.text()
-    assert "Content reloaded" in allowed.text() and not allowed.ephemeral()
+    assert "Reading plan set" in allowed.text() and not allowed.ephemeral()
     assert "Only moderators" in by_role.text()  # no role is configured yet
+    assert not_operator.ephemeral() and "Only the bot's operators" in not_operator.text()
 
 
 async def test_configured_role_moderates(tmp_path: Path, fake_discord: FakeDiscord) -> None:
     """A member holding a role named in moderators.roles may run moderator commands."""
     async with discord_bot(tmp_path, fake_discord, moderators={"roles": ["Circle lead"]}):
-        answer = await fake_discord.slash("lead", "reload")
-    assert "Content reloaded" in answer.text()
+        answer = await fake_discord.slash("lead", "plan", "set", chapter=15)
+    assert "Reading plan set" in answer.text()
 
 
 async def test_markdown_and_mentions_in_core_text_are_inert(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from tests.matrix.fixtures import World
 
+# What a moderator's `!plan clear` gets in a room without a plan (a member gets "Only
+# moderators can use !plan clear.").
+MODERATES = "There is no reading plan to clear"
+
 
 async def test_member_command_gets_an_escaped_notice_and_moderator_command_is_refused(
     world: World,
 ) -> None:
     """A member's !summary is answered with an m.notice (plain body + HTML); the room's
-    creator (power 100, room v10) may !reload; a member (power 0) is refused."""
+    creator (power 100, room v10) may !plan clear; a member (power 0) is refused; neither,
+    being no operator of the bot, may !reload."""
     bot = world.bot_account()
     mod = await world.member("mod")
     alice = await world.member("alice")
@@ -24,12 +29,14 @@ async def test_member_command_gets_an_escaped_notice_and_moderator_command_is_re
         assert "<strong>Chapter 15" in content["formatted_body"]
         assert content["m.mentions"] == {}
 
-        await alice.say(room, "!reload")
+        await alice.say(room, "!plan clear")
         refused = await alice.notice(room, "Only moderators", sender=bot)
-        assert "!reload" in refused["content"]["body"]
+        assert "!plan clear" in refused["content"]["body"]
 
-        await mod.say(room, "!reload")
-        await mod.notice(room, "Content reloaded", sender=bot)
+        await mod.say(room, "!plan clear")
+        await mod.notice(room, "There is no reading plan to clear", sender=bot)
+        await mod.say(room, "!reload")  # a room's moderator is no operator of the bot
+        await mod.notice(room, "Only the bot's operators", sender=bot)
 
 
 async def test_room_v12_creators_moderate_and_power_level_changes_are_followed(
@@ -55,21 +62,21 @@ async def test_room_v12_creators_moderate_and_power_level_changes_are_followed(
         users = state.content.get("users", {})
         assert owner.user_id not in users and co.user_id not in users
 
-        await owner.say(room, "!reload")
-        await owner.notice(room, "Content reloaded", sender=bot)
-        await co.say(room, "!reload")
-        await co.notice(room, "Content reloaded", sender=bot)
-        await bob.say(room, "!reload")
+        await owner.say(room, "!plan clear")
+        await owner.notice(room, MODERATES, sender=bot)
+        await co.say(room, "!plan clear")
+        await co.notice(room, MODERATES, sender=bot)
+        await bob.say(room, "!plan clear")
         await bob.notice(room, "Only moderators", sender=bot)
 
         promoted = dict(state.content)
         promoted["users"] = {**users, bob.user_id: 50}
         await owner.client.room_put_state(room, "m.room.power_levels", promoted)
-        await bob.say(room, "!reload")
-        await bob.notice(room, "Content reloaded", sender=bot)
+        await bob.say(room, "!plan clear")
+        await bob.notice(room, MODERATES, sender=bot)
 
         await owner.client.room_put_state(room, "m.room.power_levels", dict(state.content))
-        await bob.say(room, "!reload")
+        await bob.say(room, "!plan clear")
         await bob.notice(room, "Only moderators", sender=bot)
 
 
@@ -90,8 +97,8 @@ async def test_power_level_50_moderates_in_a_v10_room_and_threads_are_answered_i
         )
         await carol.join(room)
         await owner.joined(room, bot)
-        await carol.say(room, "!reload")
-        await carol.notice(room, "Content reloaded", sender=bot)
+        await carol.say(room, "!plan clear")
+        await carol.notice(room, MODERATES, sender=bot)
 
         root = await carol.say(room, "Let's talk about chapter 15")
         command = await carol.say(room, "!discuss 15", thread=root)

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.clock import FakeClock
+from bot.core.refs import MemberRef
+from bot.features.privacy.repo import digest
 from tests.harness import console_bot
 from tests.participation_support import db_rows
 
@@ -46,9 +48,11 @@ def assert_attached_and_kept(db_file: Path) -> None:
         (c["platform"], c["group_id"], c["user_id"], c["chapter"], c["day"], c["at"])
         for c in expected("check-ins")
     ]
-    assert db_rows(db_file, "SELECT platform, user_id, since FROM participation_optouts") == [
-        (o["platform"], o["user_id"], o["since"]) for o in expected("opted out")
+    # Kept since 0011 by a one-way digest of the member (moved at start), never the id.
+    assert db_rows(db_file, "SELECT digest, since FROM privacy_optouts") == [
+        (digest(MemberRef(o["platform"], o["user_id"])), o["since"]) for o in expected("opted out")
     ]
+    assert db_rows(db_file, "SELECT * FROM participation_optouts") == []
 
 
 async def test_the_legacy_database_keeps_its_participation_data(tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ import pytest
 
 from bot.core.activity import Activity, ActivityKind
 from bot.core.clock import FakeClock, settle
-from bot.core.refs import Caller, Place
+from bot.core.refs import Caller, MemberRef, Place
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import ParticipationRepo
+from bot.features.privacy.repo import digest
 from bot.storage.db import connect
 from tests.databases import stored_bytes
 from tests.harness import console_bot
@@ -126,7 +127,10 @@ async def test_optout_drops_buffered_events_and_everything_kept_at_once(
         assert "opted out" in shown
     for table in ("activity_daily", "reading_checkins", "participants"):
         assert db_rows(db_file, f"SELECT * FROM {table} WHERE user_id = 'bob'") == [], table
-    assert db_rows(db_file, "SELECT user_id FROM participation_optouts") == [("bob",)]
+    # The opt-out is kept by a one-way digest of the member, never their id.
+    assert db_rows(db_file, "SELECT digest FROM privacy_optouts") == [
+        (digest(MemberRef("console", "bob")),)
+    ]
     assert message_total(db_file) == 1  # alice's message
 
 
@@ -142,7 +146,7 @@ async def test_optout_survives_a_restart_and_optin_records_again(
         assert "Welcome back" in await bot.say("/privacy optin", user="bob")
         await bot.say("kept", user="bob")
     assert message_total(db_file) == 1
-    assert db_rows(db_file, "SELECT * FROM participation_optouts") == []
+    assert db_rows(db_file, "SELECT * FROM privacy_optouts") == []
 
 
 class FailingOnceRepo(ParticipationRepo):

@@ -77,7 +77,7 @@ async def test_an_optout_in_one_copy_stops_the_others_recording(
         assert "Welcome back" in await second.say("/privacy optin", user="bob")
         await recorder_of(first).flush()  # nothing to write: the opt-outs are read again
         await first.say("recorded again", user="bob")
-    for table in ("reading_checkins", "participation_optouts"):
+    for table in ("reading_checkins", "participation_optouts", "privacy_optouts"):
         assert db_rows(db_file, f"SELECT * FROM {table}") == [], table
     assert db_rows(
         db_file,

@@ -32,6 +32,7 @@ from bot.yamlfiles.document import (
     ProblemsError,
     parse_yaml,
     problems_from_validation,
+    read_text,
     read_yaml,
 )
 
@@ -73,17 +74,20 @@ def read_trivia(path: Path) -> TriviaList:
     """Parse and convert one Red trivia list; raise ProblemsError listing every problem of
     the file, not just the first."""
     name = str(path)
+    # Read once, from a regular file only, at most MAX_BYTES: a pipe, a device
+    # (/dev/zero) or a huge file is refused here with one clear message, at once.
+    text = read_text(path, name, "YAML text")
     try:
-        read_yaml(path)
+        parse_yaml(text, name)
         problems: list[Problem] = []
     except ProblemsError as exc:
         # Problems of the YAML itself (a number as a question, a key twice...): list them
         # and go on through the entries, so that one run names every broken one.
         problems = list(exc.problems)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (OSError, ValueError, yaml.YAMLError):
-        root = None
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (ValueError, yaml.YAMLError, RecursionError):
+        root = None  # broken or nested too deep: parse_yaml said why
     if root is None or (problems and not isinstance(root, yaml.MappingNode)):
         # The file is unreadable or its YAML is broken: read_yaml said why.
         raise ProblemsError(problems or [Problem(name, None, "", "file is empty")])
@@ -254,7 +258,7 @@ def chapter_text(path: Path, items: list[QuizItem], taken: set[str]) -> tuple[st
     fresh = [i for i in items if i.question.casefold() not in asked]
     fresh = [i.model_copy(update={"id": unique_id(i.id, taken)}) for i in fresh]
     skipped = len(items) - len(fresh)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, str(path), "YAML text")
     if fresh:
         text = _append_quiz(text, [_item_dict(i) for i in fresh], str(path))
     doc = parse_yaml(text, str(path))

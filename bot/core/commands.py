@@ -11,7 +11,6 @@ everywhere.
 from __future__ import annotations
 
 import difflib
-import shlex
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -117,6 +116,12 @@ class Command:
     details: str = ""
     # The command its group's name alone runs (`/quiz` is `/quiz status`).
     group_default: bool = False
+    # Only the bot's operators may run it (config `moderators.users`, the console's
+    # moderator), not a group's moderators: it changes what every group sees (reload).
+    operator: bool = False
+    # It stores the caller's id or name (an answer, a check-in, a practice game, who
+    # started a quiz): the engine refuses it to a member who opted out.
+    keeps_member_data: bool = False
 
     def usage(self, prefix: str = "/") -> str:
         parts = [f"{prefix}{self.name}", *(a.usage() for a in self.visible_args)]
@@ -160,12 +165,78 @@ class Args(Mapping[str, Any]):
         return self._values.get(name) is True
 
 
+# The longest command line taken (characters): longer lines are refused with a message
+# before they are split, so no line costs more than a bounded, linear amount of work.
+MAX_LINE = 4000
+_BLANK = " \t\r\n"  # what separates words (the shell's blanks, as shlex had them)
+
+
 def split_words(text: str) -> list[str]:
-    """Split a command line into words; quotes group words. Unbalanced quotes are kept."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
+    """Split a command line into words; quotes group words. Unbalanced quotes are kept.
+
+    The shell's rules, as `shlex.split` applied them: 'single' quotes keep everything,
+    "double" quotes let a backslash escape a double quote or a backslash, a backslash
+    outside quotes escapes the next character, and '' is an empty word. A line that does
+    not close its quotes (or ends in a lone backslash) is split at blanks only. One pass
+    over the text: the time grows with its length alone.
+    """
+    words = _split_quoted(text)
+    return words if words is not None else text.split()
+
+
+def _split_quoted(text: str) -> list[str] | None:
+    """The words, or None when a quote is left open or a backslash ends the line."""
+    words: list[str] = []
+    word: list[str] = []
+    in_word = False
+    quote = ""
+    i, end = 0, len(text)
+    while i < end:
+        ch = text[i]
+        if quote == "'":
+            if ch == "'":
+                quote = ""
+            else:
+                word.append(ch)
+        elif quote == '"':
+            if ch == '"':
+                quote = ""
+            elif ch == "\\" and i + 1 < end and text[i + 1] in '"\\':
+                i += 1
+                word.append(text[i])
+            else:
+                word.append(ch)
+        elif ch in _BLANK:
+            if in_word:
+                words.append("".join(word))
+                word, in_word = [], False
+        elif ch in "'\"":
+            quote, in_word = ch, True
+        elif ch == "\\":
+            if i + 1 >= end:
+                return None
+            i += 1
+            word.append(text[i])
+            in_word = True
+        else:
+            word.append(ch)
+            in_word = True
+        i += 1
+    if quote:
+        return None
+    if in_word:
+        words.append("".join(word))
+    return words
+
+
+def line_too_long(line: str) -> str | None:
+    """The message refusing a command line past MAX_LINE, or None when it may be run."""
+    if len(line) <= MAX_LINE:
+        return None
+    return (
+        f"That command is {len(line):,} characters long; commands are limited to "
+        f"{MAX_LINE:,} characters. Nothing was done."
+    )
 
 
 class CommandTable:
@@ -354,7 +425,7 @@ def parse_words(command: Command, words: list[str], prefix: str = "/") -> Args:
         if not arg.keyword:
             # The argument's own name is a keyword only where it is no value of its own
             # ("kinds choice"), and only before a value.
-            found = [i for i, _ in enumerate(rest) if _named(arg, rest[i:])]
+            found = [i for i, _ in enumerate(rest) if _named(arg, rest[i : i + 2])]
         if not found:
             continue
         if len(found) > 1:
@@ -489,6 +560,8 @@ class _Declared(Generic[S]):
     moderator: bool
     details: str
     group_default: bool
+    operator: bool
+    keeps_member_data: bool
 
 
 class Commands(Generic[S]):
@@ -516,11 +589,21 @@ class Commands(Generic[S]):
         moderator: bool = False,
         details: str = "",
         group_default: bool = False,
+        operator: bool = False,
+        keeps_member_data: bool = False,
     ) -> Callable[[ServiceHandler[S]], ServiceHandler[S]]:
         def register(handler: ServiceHandler[S]) -> ServiceHandler[S]:
             self._declared.append(
                 _Declared(
-                    name, description, handler, tuple(args), moderator, details, group_default
+                    name,
+                    description,
+                    handler,
+                    tuple(args),
+                    moderator,
+                    details,
+                    group_default,
+                    operator,
+                    keeps_member_data,
                 )
             )
             return handler
@@ -537,6 +620,8 @@ class Commands(Generic[S]):
                 moderator=d.moderator,
                 details=d.details,
                 group_default=d.group_default,
+                operator=d.operator,
+                keeps_member_data=d.keeps_member_data,
             )
             for d in self._declared
         ]

@@ -18,10 +18,12 @@ from bot.core.commands import (
     CommandTable,
     UsageError,
     UserError,
+    line_too_long,
     parse_mapping,
     parse_words,
     split_words,
 )
+from bot.core.member_data import NoOptOuts, OptOuts
 from bot.core.outbox import Outbox
 from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import NO_TRACE, Reply, error
@@ -69,6 +71,13 @@ class ModeratorPolicy:
             return True
         return bool(self.roles.intersection(caller.roles))
 
+    def is_operator(self, caller: Caller, place: Place) -> bool:
+        """The bot's operators: the users config names, and the console's moderator (who
+        runs the bot in a terminal). A group's moderator is not one by that alone."""
+        if place.member(caller) in self.members or caller.user_id in self.any_platform:
+            return True
+        return place.platform == "console" and caller.platform_moderator
+
 
 class Engine:
     def __init__(
@@ -87,6 +96,12 @@ class Engine:
         self.help_notes: list[str] = []
         # Autocomplete by argument hint ("chapter", "term", "timezone").
         self.suggesters: dict[str, Suggester] = {}
+        # Who opted out (the privacy feature's list, handed over by the composition root):
+        # asked here, and only here, before member data is kept.
+        self.opt_outs: OptOuts = NoOptOuts()
+        # The errors that mean "storage cannot save now" (a full disk, a locked or
+        # read-only database), named by the composition root: the core knows no storage.
+        self.unavailable: tuple[type[Exception], ...] = ()
         # Events wait here until the app has resumed its state (quizzes, schedules).
         self._open = asyncio.Event()
         self._open.set()
@@ -100,10 +115,22 @@ class Engine:
 
     # -- activity ---------------------------------------------------------------------
 
+    def may_keep(self, member: MemberRef) -> bool:
+        """Whether data about this member may be kept (they have not opted out); adapters
+        ask it before they store a member's id (a Matrix reaction picking an answer)."""
+        return not self.opt_outs.is_opted_out(member)
+
+    async def _opted_out(self, member: MemberRef) -> bool:
+        """Before a command keeps member data: known here, or asked of the database (an
+        opt-out made through another process counts at once)."""
+        return not self.may_keep(member) or await self.opt_outs.has_opted_out(member)
+
     def record(
         self, kind: ActivityKind, caller: Caller, place: Place, at: datetime | None = None
     ) -> None:
         """Hand an event to the sinks; `at` when it happened, if not now."""
+        if not self.may_keep(place.member(caller)):
+            return  # an opted-out member's activity is not even counted
         when = self.clock.now() if at is None else at
         activity = Activity(kind, place, caller.user_id, caller.display_name, when)
         for sink in self.sinks:
@@ -160,6 +187,8 @@ class Engine:
     ) -> list[Reply]:
         """Run a command line given without its prefix, e.g. "summary 15 long"."""
         await self._open.wait()
+        if (too_long := line_too_long(line)) is not None:
+            return [error(too_long)]
         words = split_words(line)
         command, rest = self.table.find(words)
         if command is None and len(words) == 1:
@@ -197,15 +226,33 @@ class Engine:
         parse: Callable[[], Args],
     ) -> list[Reply]:
         ctx = self.context(caller, place, prefix)
+        if command.operator and not self.moderators.is_operator(caller, place):
+            return [
+                error(
+                    f"Only the bot's operators (the users named in its config) can use "
+                    f"{prefix}{command.name}: it changes what every group sees."
+                )
+            ]
         if command.moderator and not ctx.is_moderator:
             return [error(f"Only moderators can use {prefix}{command.name}.")]
         try:
             args = parse()
+            if command.keeps_member_data and await self._opted_out(place.member(caller)):
+                return [_opted_out(command, prefix)]
             result = await command.handler(ctx, args)
         except UsageError as exc:
             return [error(str(exc))]
         except UserError as exc:
             return [error(str(exc))]
+        except self.unavailable as exc:
+            # One line naming the cause (a full disk...); the member is told to retry.
+            log.error("command %s could not use the database: %s", command.name, exc)
+            return [
+                error(
+                    "Could not save that: the bot's storage is not available just now "
+                    "(nothing was changed). Please try again later."
+                )
+            ]
         except Exception:
             log.exception("command %s failed", command.name)
             return [
@@ -243,3 +290,13 @@ class Engine:
             return error(f"{head} {hint}Its subcommands:\n" + "\n".join(names))
         shown = f"{prefix}{words[0]}" if words else prefix
         return error(f"Unknown command {shown!r}. {hint}Type {prefix}help for the list.")
+
+
+def _opted_out(command: Command, prefix: str) -> Reply:
+    return Reply(
+        text=f"You opted out ({prefix}privacy optout), so nothing is kept about you, and "
+        f"{prefix}{command.name} would keep your id and name: it was not run. "
+        f"{prefix}privacy optin to take part again.",
+        private=True,
+        tags=frozenset({"error", NO_TRACE}),
+    )

@@ -7,9 +7,14 @@ from __future__ import annotations
 import re
 
 ZWSP = "\u200b"  # a zero-width space after the @ breaks the mention, invisibly
-_MASS_MENTION = re.compile(r"@(?=(?:everyone|here|room)\b)", re.IGNORECASE)
+# @everyone and @here whatever follows them: Discord pings on `@here0` and `@everyone点`
+# too (letters, digits or marks of any script after the name), so the name alone decides;
+# a word that merely starts so (`@hereafter`) gets the invisible space as well, harmless.
+# Matrix's @room notifies as a whole word only.
+_MASS_MENTION = re.compile(r"@(?=everyone|here|room\b)", re.IGNORECASE)
 
 
 def neutralise_mentions(text: str) -> str:
-    """`text` with @everyone, @here and @room defused (any case); the rest unchanged."""
+    """`text` with @everyone and @here (whatever follows them) and @room defused, in any
+    case; the rest unchanged."""
     return _MASS_MENTION.sub("@" + ZWSP, text)

@@ -35,6 +35,12 @@ class DatabaseError(MigrationError):
     """The database cannot be opened or used (said clearly, never as a traceback)."""
 
 
+class StorageUnavailable(Exception):
+    """The database cannot do the work now (a full disk, a read-only or locked file, a
+    lost server): nothing of the statement was kept, and trying again later may work.
+    The message names the cause."""
+
+
 class IntegrityError(Exception):
     """A statement broke a unique key or another constraint (the caller lost a race)."""
 
@@ -79,6 +85,12 @@ class Database(Protocol):
 
     def transaction(self) -> Any:
         """`async with db.transaction():` all or nothing; nested blocks join the outer one."""
+        ...
+
+    async def checkpoint(self) -> None:
+        """Move what the write-ahead log holds into the database file and empty the log
+        (after deleting a member's data, so it leaves the files too); nothing to do on a
+        server that keeps its own files."""
         ...
 
     async def close(self) -> None: ...

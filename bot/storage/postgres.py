@@ -12,8 +12,10 @@ sit in a config file or reach a log line.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -22,7 +24,14 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from bot.storage.db import DatabaseError, IntegrityError, Params, Row, RowShortcuts
+from bot.storage.db import (
+    DatabaseError,
+    IntegrityError,
+    Params,
+    Row,
+    RowShortcuts,
+    StorageUnavailable,
+)
 from bot.storage.migrate import migrate
 
 # Between the pool's connections a statement text is prepared once per connection.
@@ -71,25 +80,34 @@ class PostgresDatabase(RowShortcuts):
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self.url = safe_url(url)
-        self._conn: ContextVar[asyncpg.Connection | None] = ContextVar(
+        # The transaction's connection and the task that holds it. A task created
+        # inside a transaction (a timer) inherits the context but takes a connection of
+        # its own: the transaction's is never used by two tasks, nor after it is returned.
+        self._tx: ContextVar[tuple[asyncio.Task[object] | None, Any] | None] = ContextVar(
             f"pg-tx-{id(self)}", default=None
         )
 
+    def _own_connection(self) -> Any:
+        """The running task's transaction connection, or None."""
+        held = self._tx.get()
+        return held[1] if held is not None and held[0] is asyncio.current_task() else None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if self._conn.get() is not None:
+        if self._own_connection() is not None:
             yield  # joins the transaction this task already holds
             return
-        async with self._pool.acquire() as conn, conn.transaction():
-            token = self._conn.set(conn)
-            try:
-                yield
-            finally:
-                self._conn.reset(token)
+        with _mapped():  # a COMMIT refused for a full disk is StorageUnavailable too
+            async with self._pool.acquire() as conn, conn.transaction():
+                token = self._tx.set((asyncio.current_task(), conn))
+                try:
+                    yield
+                finally:
+                    self._tx.reset(token)
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
-        conn = self._conn.get()
+        conn = self._own_connection()
         if conn is not None:
             yield conn
         else:
@@ -98,10 +116,8 @@ class PostgresDatabase(RowShortcuts):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._connection() as conn:
-            try:
+            with _mapped():
                 status = await conn.execute(to_dollar(sql), *params)
-            except asyncpg.IntegrityConstraintViolationError as exc:
-                raise IntegrityError(str(exc)) from exc
         return _count(status)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
@@ -109,17 +125,16 @@ class PostgresDatabase(RowShortcuts):
         if not batch:
             return
         async with self._connection() as conn:
-            try:
+            with _mapped():
                 await conn.executemany(to_dollar(sql), batch)
-            except asyncpg.IntegrityConstraintViolationError as exc:
-                raise IntegrityError(str(exc)) from exc
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._connection() as conn:
-            try:
+            with _mapped():
                 return list(await conn.fetch(to_dollar(sql), *params))
-            except asyncpg.IntegrityConstraintViolationError as exc:
-                raise IntegrityError(str(exc)) from exc
+
+    async def checkpoint(self) -> None:
+        """Nothing to do: the server keeps (and recycles) its own files."""
 
     async def copy_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         """The fast path for many rows (db copy): PostgreSQL's COPY."""
@@ -158,6 +173,29 @@ async def connect_postgres(url: str) -> PostgresDatabase:
         await db.close()
         raise
     return db
+
+
+# The server's answers that mean "cannot do it now" (a full disk, a read-only standby, a
+# shutdown or a lost connection), not "wrong SQL".
+_UNAVAILABLE = (
+    asyncpg.InsufficientResourcesError,
+    asyncpg.ReadOnlySQLTransactionError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionDoesNotExistError,
+    ConnectionError,
+)
+
+
+@contextlib.contextmanager
+def _mapped() -> Iterator[None]:
+    """asyncpg's errors as the interface's (IntegrityError, StorageUnavailable)."""
+    try:
+        yield
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise IntegrityError(str(exc)) from exc
+    except _UNAVAILABLE as exc:
+        raise StorageUnavailable(_reason(exc)) from exc
 
 
 def _reason(exc: BaseException) -> str:

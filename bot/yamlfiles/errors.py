@@ -222,8 +222,12 @@ def _message(
                 f"got {describe(value)}"
             )
         return f"does not have the expected form, got {describe(value)}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {describe(value)}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}, got {describe(value)}"
+    if kind == "greater_than":
+        return f"must be more than {ctx.get('gt')}, got {describe(value)}"
+    if kind == "finite_number":
+        return f"must be a finite number (not NaN or infinity), got {describe(value)}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {ctx.get('le', ctx.get('lt'))}, got {describe(value)}"
     if kind == "literal_error":

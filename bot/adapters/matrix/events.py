@@ -201,7 +201,8 @@ class EventHandler:
             return
         caller = await self.caller(room_id, sender, check_power=True)
         self.engine.on_reaction(caller, place)
-        await self.state.add_reaction(event_id, target, sender, index)
+        if self.engine.may_keep(place.member(caller)):  # an opted-out member's is not kept
+            await self.state.add_reaction(event_id, target, sender, index)
         replies = await self.engine.run_line(caller, place, choices.pick_line(index), prefix="!")
         self._queue(room_id, replies, target, caller)
 

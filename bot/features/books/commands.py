@@ -65,6 +65,7 @@ async def book_show(books: BooksService, ctx: CommandContext, args: Args) -> Rep
         hint="book",
     ),
     moderator=True,
+    keeps_member_data=True,  # who chose it
     details="Summaries, quotes, the glossary and the other reading commands follow the group's book.",
 )
 async def book_use(books: BooksService, ctx: CommandContext, args: Args) -> Reply:

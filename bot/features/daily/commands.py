@@ -77,6 +77,7 @@ def stamp(seconds: int) -> str:
         metavar="on|off",
     ),
     moderator=True,
+    keeps_member_data=True,  # who set it
     details=(
         "A time that does not exist on a daylight-saving day posts at the first valid "
         "minute after it; a time that happens twice posts once."
@@ -107,7 +108,12 @@ async def daily_set(daily: DailyService, ctx: CommandContext, args: Args) -> Rep
     return Reply(title="Daily quote on", text=text)
 
 
-@commands.command("daily off", "Stop the daily quote here (settings are kept)", moderator=True)
+@commands.command(
+    "daily off",
+    "Stop the daily quote here (settings are kept)",
+    moderator=True,
+    keeps_member_data=True,  # who turned it off
+)
 async def daily_off(daily: DailyService, ctx: CommandContext, args: Args) -> Reply:
     if await daily.turn_off(ctx.place, ctx.caller.user_id):
         return Reply(text=f"Daily quotes are off here. {ctx.prefix}daily set turns them on again.")
@@ -159,6 +165,11 @@ async def daily_status(daily: DailyService, ctx: CommandContext, args: Args) -> 
     )
 
 
-@commands.command("daily now", "Post a quote from this channel's cycle now", moderator=True)
+@commands.command(
+    "daily now",
+    "Post a quote from this channel's cycle now",
+    moderator=True,
+    keeps_member_data=True,  # who asked
+)
 async def daily_now(daily: DailyService, ctx: CommandContext, args: Args) -> list[Reply]:
     return await daily.post_now(ctx.place, ctx.caller.user_id)

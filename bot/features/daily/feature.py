@@ -13,10 +13,12 @@ from bot.core.clock import Clock
 from bot.core.commands import Command
 from bot.core.engine import Engine
 from bot.core.feature import BaseFeature
+from bot.core.member_data import MemberData
 from bot.core.refs import MemberRef, Place
 from bot.core.suggestions import Suggestion
 from bot.core.supervisor import Supervisor
 from bot.features.daily.commands import commands
+from bot.features.daily.member_data import ScheduleEditors
 from bot.features.daily.scheduler import DailyScheduler
 from bot.features.daily.service import DailyService
 from bot.storage.db import Database
@@ -45,6 +47,7 @@ class DailyFeature(BaseFeature):
         current_chapter: CurrentChapter,
     ) -> None:
         self.supervisor = supervisor
+        self.editors = ScheduleEditors(db)
         self.service = DailyService(
             db=db,
             store=store,
@@ -60,6 +63,9 @@ class DailyFeature(BaseFeature):
 
     def commands(self) -> Sequence[Command]:
         return commands.bind(self.service)
+
+    def member_data(self) -> Sequence[MemberData]:
+        return [self.editors]
 
     async def start(self) -> None:
         await self.service.start()  # legacy rows first: the loop reads them

@@ -35,7 +35,8 @@ async def help_(_: None, ctx: CommandContext, args: Args) -> Reply:
                 lines.append(f"  {c.details}")
         return Reply(text="\n".join(lines))
     lines = [
-        f"{c.usage(ctx.prefix)} - {c.description}" + (" (moderators)" if c.moderator else "")
+        f"{c.usage(ctx.prefix)} - {c.description}"
+        + (" (operators)" if c.operator else " (moderators)" if c.moderator else "")
         for c in sorted(visible, key=lambda c: c.name)
     ]
     text = "\n".join(lines)

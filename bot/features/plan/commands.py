@@ -95,6 +95,7 @@ async def plan_show(plan: PlanService, ctx: CommandContext, args: Args) -> Reply
     "read",
     "Check in: you have read a chapter (the plan's chapter when none is given)",
     Arg("chapter", "chapter number", convert=as_int, type=int, hint="chapter"),
+    keeps_member_data=True,
 )
 async def read(plan: PlanService, ctx: CommandContext, args: Args) -> Reply:
     book = await plan.book(ctx.place)
@@ -105,11 +106,6 @@ async def read(plan: PlanService, ctx: CommandContext, args: Args) -> Reply:
     if book.chapter(number) is None:
         raise UserError(f"There is no chapter {number}. Chapters: {book.chapter_list()}.")
     member = ctx.place.member(ctx.caller)
-    if await plan.is_opted_out(member):
-        raise UserError(
-            "You opted out of participation records, so check-ins are not kept. "
-            f"{ctx.prefix}privacy optin to take part again."
-        )
     earlier = await plan.check_in(ctx.place, member, book, number)
     done, members = await plan.readers(ctx.place, book, number)
     if earlier:

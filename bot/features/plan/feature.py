@@ -16,7 +16,7 @@ from bot.core.member_data import MemberData
 from bot.core.refs import MemberRef
 from bot.features.plan.commands import commands
 from bot.features.plan.repo import PlanRepo
-from bot.features.plan.service import OptedOut, PlanService, nobody_opted_out
+from bot.features.plan.service import PlanService
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,10 @@ class PlanFeature(BaseFeature):
         store: ContentStore,
         clock: Clock,
         tz: ZoneInfo,
-        is_opted_out: OptedOut = nobody_opted_out,
     ) -> None:
         self.store = store
         self.repo = PlanRepo(db)
-        self.service = PlanService(self.repo, store, clock, tz, is_opted_out)
+        self.service = PlanService(self.repo, store, clock, tz)
 
     def commands(self) -> Sequence[Command]:
         return commands.bind(self.service)

@@ -3,12 +3,12 @@ date), members' check-ins, and where everyone stands.
 
 Every decision reads the database, the one truth shared by every process: a plan set
 through another copy of the bot counts here at once. What this feature needs of others
-comes from the composition root: whether a member opted out (`OptedOut`) and the group's
-activity (`GroupActivity`: write the participation buffer, who is active)."""
+comes from the composition root: the group's activity (`GroupActivity`: write the
+participation buffer, who is active). Opted-out members never reach a check-in: the
+engine refuses `read` to them (it keeps member data)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -19,13 +19,6 @@ from bot.core.chapters import Reading
 from bot.core.clock import Clock
 from bot.core.refs import GroupRef, MemberRef, Place
 from bot.features.plan.repo import CheckIn, Plan, PlanRepo
-
-# Whether a member opted out of participation records (asked of the database).
-OptedOut = Callable[[MemberRef], Awaitable[bool]]
-
-
-async def nobody_opted_out(member: MemberRef) -> bool:
-    return False
 
 
 class GroupActivity(Protocol):
@@ -73,13 +66,11 @@ class PlanService:
         store: ContentStore,
         clock: Clock,
         tz: ZoneInfo,
-        is_opted_out: OptedOut = nobody_opted_out,
     ) -> None:
         self.repo = repo
         self.store = store
         self.clock = clock
         self.tz = tz
-        self.is_opted_out = is_opted_out
         # Set by the composition root once participation is built (the two need each other).
         self.activity: GroupActivity = NoActivity()
 

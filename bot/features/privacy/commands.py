@@ -15,7 +15,7 @@ async def privacy_optout(privacy: PrivacyService, ctx: CommandContext, args: Arg
     await privacy.delete(ctx.place.member(ctx.caller), opt_out=True)
     return Reply(
         text="Done: your participation is no longer recorded, and what was kept about "
-        "you (activity counts, check-ins, your display name, your answers in finished quizzes) "
+        "you (activity counts, check-ins, your display name, your quiz answers and practice) "
         f"is deleted. {ctx.prefix}privacy optin to take part again.",
         private=True,
     )
@@ -47,7 +47,7 @@ async def privacy_delete(privacy: PrivacyService, ctx: CommandContext, args: Arg
     if not args.flag("confirm"):
         return Reply(
             text="This deletes what is kept about you (activity counts, check-ins, your "
-            "display name, your answers in finished quizzes); it cannot be undone. Nothing "
+            "display name, your quiz answers and practice); it cannot be undone. Nothing "
             f"is deleted yet: type {ctx.prefix}privacy delete confirm to do it. "
             f"{ctx.prefix}privacy show lists what is kept.",
             private=True,
@@ -56,7 +56,7 @@ async def privacy_delete(privacy: PrivacyService, ctx: CommandContext, args: Arg
     await privacy.delete(ctx.place.member(ctx.caller), opt_out=False)
     return Reply(
         text="Done: what was kept about you (activity counts, check-ins, your display "
-        "name, your answers in finished quizzes) is deleted, and this command left no trace. "
+        "name, your quiz answers and practice) is deleted, and this command left no trace. "
         f"Recording goes on from your next message; {ctx.prefix}privacy optout stops it.",
         private=True,
         tags=frozenset({NO_TRACE}),
@@ -70,7 +70,7 @@ async def privacy_show(privacy: PrivacyService, ctx: CommandContext, args: Args)
     if await privacy.is_opted_out(member):
         lines.append(
             "You opted out: nothing is recorded about you; only the opt-out itself "
-            "(your id and its date) is kept, so that it can be honoured."
+            "(a one-way digest of your id, and its date) is kept, so that it can be honoured."
         )
     lines.extend(await privacy.kept(member))
     lines.append("What you write in the channel is never kept; asking this leaves no trace.")

@@ -4,6 +4,7 @@ over). It keeps nothing about members but the opt-out itself."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from bot.core.clock import Clock
@@ -15,6 +16,8 @@ from bot.features.privacy.repo import OptOutRepo
 from bot.features.privacy.service import PrivacyService
 from bot.storage.db import Database
 
+log = logging.getLogger(__name__)
+
 
 class PrivacyFeature(BaseFeature):
     name = "privacy"
@@ -24,7 +27,11 @@ class PrivacyFeature(BaseFeature):
         self.service = PrivacyService(OptOutRepo(db), clock, member_data)
 
     async def load(self) -> None:
-        """Read the opt-outs before any event is recorded."""
+        """Read the opt-outs before any event is recorded (digesting those an older
+        release kept with ids in clear)."""
+        moved = await self.service.repo.digest_legacy()
+        if moved:
+            log.info("privacy: %d opt-out(s) now kept by digest only", moved)
         await self.service.opt_outs.refresh()
 
     def commands(self) -> Sequence[Command]:

@@ -7,6 +7,12 @@ buffer holds and deletes the rows under the recorder's lock, so a batch already 
 cannot land after the deletion. Another process learns of the opt-out at its next write:
 the recorder reads the opt-outs again inside each write's transaction and leaves the
 member's events out.
+
+The engine asks this list (as the core's `OptOuts`) before any member data is kept: an
+opted-out member's events are not counted and their commands that would keep data (a
+quiz answer, a practice game, a check-in) are refused with a private note. After a
+deletion the database's write-ahead log is checkpointed, so the deleted values leave the
+files on disk too.
 """
 
 from __future__ import annotations
@@ -16,36 +22,50 @@ from collections.abc import Sequence
 from bot.core.clock import Clock
 from bot.core.member_data import MemberData
 from bot.core.refs import MemberRef
-from bot.features.privacy.repo import OptOutRepo
+from bot.features.privacy.repo import OptOutRepo, digest
 
 
 class OptOutList:
-    """Who opted out, in memory for the recorder's door; `refresh()` reads the database
-    again (the recorder calls it in each write's transaction)."""
+    """Who opted out (their digests), in memory for every event; `refresh()` reads the
+    database again (the recorder calls it in each write's transaction)."""
 
     def __init__(self, repo: OptOutRepo) -> None:
         self.repo = repo
-        # User ids by platform: asked at every new member's event, so kept to plain strings.
-        self._ids: dict[str, set[str]] = {}
+        self._digests: set[str] = set()
+        # Members met since the last refresh, by digest (an event each: hashed once).
+        self._known: dict[MemberRef, str] = {}
+
+    def _digest(self, member: MemberRef) -> str:
+        found = self._known.get(member)
+        if found is None:
+            if len(self._known) > 10_000:
+                self._known.clear()
+            found = self._known[member] = digest(member)
+        return found
 
     def is_opted_out(self, member: MemberRef) -> bool:
-        ids = self._ids.get(member.platform)
-        return ids is not None and member.user_id in ids
+        return bool(self._digests) and self._digest(member) in self._digests
+
+    async def has_opted_out(self, member: MemberRef) -> bool:
+        """Asked of the database: an opt-out made through another process counts (and is
+        remembered here from then on)."""
+        found = await self.repo.has(member)
+        if found:
+            self._digests.add(self._digest(member))
+        return found
 
     async def refresh(self) -> bool:
         """Read the opt-outs again; True when they changed (another process's doing)."""
-        ids: dict[str, set[str]] = {}
-        for member in await self.repo.all():
-            ids.setdefault(member.platform, set()).add(member.user_id)
-        changed = ids != {p: u for p, u in self._ids.items() if u}
-        self._ids = ids
+        digests = await self.repo.all()
+        changed = digests != self._digests
+        self._digests = digests
         return changed
 
     def add(self, member: MemberRef) -> None:
-        self._ids.setdefault(member.platform, set()).add(member.user_id)
+        self._digests.add(self._digest(member))
 
     def discard(self, member: MemberRef) -> None:
-        self._ids.get(member.platform, set()).discard(member.user_id)
+        self._digests.discard(self._digest(member))
 
 
 class PrivacyService:
@@ -69,6 +89,9 @@ class PrivacyService:
             self.opt_outs.add(member)
         for data in self.member_data:
             await data.forget(member)
+        # What was deleted also leaves the write-ahead log (SQLite keeps it there until a
+        # checkpoint): nothing of the member stays in the database's files.
+        await self.repo.db.checkpoint()
 
     async def opt_in(self, member: MemberRef) -> bool:
         was = await self.repo.remove(member)

@@ -88,6 +88,7 @@ def plural(n: int, noun: str) -> str:
     Arg("auto", "hands-off: reveal each question when its time is up, then ask the next",
         kind=ArgKind.FLAG),
     moderator=True,
+    keeps_member_data=True,  # who started it
     details="Without a chapter the questions come from all chapters, in a random order. "
     "`seconds 0` or `untimed` overrides a configured default time. `auto` needs timed "
     "questions: each is revealed when its time is up and the next follows a short pause "
@@ -149,6 +150,7 @@ async def quiz_status(quiz: QuizService, ctx: CommandContext, args: Args) -> Rep
     "Answer the quiz question: a letter, or words for a free-text question",
     token_arg(),
     answer_arg(),
+    keeps_member_data=True,
 )
 async def answer(quiz: QuizService, ctx: CommandContext, args: Args) -> Reply | list[Reply]:
     raw = args.text("answer") or ""
@@ -233,6 +235,7 @@ async def _practice_answer(
     "Practise alone, privately, at your own pace (not on the leaderboard)",
     chapter_arg(),
     questions_arg(),
+    keeps_member_data=True,
 )
 async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     count = question_count(quiz.config, args.int("questions"))
@@ -251,7 +254,13 @@ async def quiz_practice(quiz: QuizService, ctx: CommandContext, args: Args) -> l
     return [intro, session.question_reply(ctx.prefix)]
 
 
-@commands.command("practice answer", "Answer your practice question", token_arg(), answer_arg())
+@commands.command(
+    "practice answer",
+    "Answer your practice question",
+    token_arg(),
+    answer_arg(),
+    keeps_member_data=True,
+)
 async def practice_answer(quiz: QuizService, ctx: CommandContext, args: Args) -> list[Reply]:
     return await _practice_answer(quiz, ctx, args.text("answer") or "", args.text("token"))
 

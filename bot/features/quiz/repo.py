@@ -298,14 +298,17 @@ class QuizRepo:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def forget_member(self, member: MemberRef) -> None:
-        """Delete the member's answers in finished quizzes and their practice game.
-
-        An answer to a quiz still running stays until that quiz ends: the quiz's reveal
-        and results count it (the member may withdraw it while the question is open).
-        """
+        """Delete the member's answers (in finished quizzes and in running ones: the
+        running quiz then counts without them), their practice game, and their id and
+        name as the starter of a quiz (the quiz stays, started by "someone")."""
         async with self.db.transaction():
             await self.db.execute(_FORGET_MEMBER, (member.user_id, member.platform))
             await self.delete_practice(member)
+            await self.db.execute(
+                "UPDATE quizzes SET started_by = '', started_by_name = ? "
+                "WHERE platform = ? AND started_by = ?",
+                (FORGOTTEN_STARTER, member.platform, member.user_id),
+            )
 
     async def _session(self, row: Row) -> QuizSession:
         quiz_id = int(row["id"])
@@ -362,8 +365,10 @@ _MEMBER_ANSWERS = (
 )
 _FORGET_MEMBER = (
     "DELETE FROM quiz_answers WHERE member = ? AND quiz_id IN "
-    "(SELECT id FROM quizzes WHERE platform = ? AND phase = 'finished')"
+    "(SELECT id FROM quizzes WHERE platform = ?)"
 )
+# Who started a quiz, once they deleted what was kept about them.
+FORGOTTEN_STARTER = "someone"
 
 # The answers to a group's revealed questions (an answer counts from its question's
 # reveal, when `stats` counts it too), optionally of one chapter, of one book and revealed

@@ -252,6 +252,7 @@ async def about(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     "reload",
     "Load the library again (kept as it was if any book has errors)",
     moderator=True,
+    operator=True,  # it changes the content of every group
 )
 async def reload(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     problems = reading.store.reload()

@@ -29,6 +29,7 @@ commands: Commands[Review] = Commands()
     "review next",
     "Your next quiz item to review, privately (what you missed, on a schedule)",
     group_default=True,
+    keeps_member_data=True,  # the item shown
     details="The quiz items you miss in a group quiz or in practice, and those you get right "
     f"but slowly ({SLOW_RULE}), come back here on a spaced-repetition schedule (FSRS): the "
     "next day, then at growing intervals while you answer right; a wrong answer brings the "
@@ -49,6 +50,7 @@ async def review_next(review: Review, ctx: CommandContext, args: Args) -> Reply:
         hidden=True,
     ),
     Arg("answer", "your answer", kind=ArgKind.TEXT, required=True),
+    keeps_member_data=True,
 )
 async def review_answer(review: Review, ctx: CommandContext, args: Args) -> list[Reply]:
     return await review.service.answer(ctx, args.text("answer") or "", args.text("token"))
@@ -63,6 +65,7 @@ async def review_status(review: Review, ctx: CommandContext, args: Args) -> Repl
     "review remind",
     "A private note once a day, at this channel's daily time, when items are due",
     Arg("state", "on or off", choices=("on", "off"), required=True, metavar="on|off"),
+    keeps_member_data=True,
 )
 async def review_remind(review: Review, ctx: CommandContext, args: Args) -> Reply:
     member = await review.service.member(ctx)
