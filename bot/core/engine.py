@@ -156,13 +156,16 @@ class Engine:
     def on_reaction(self, caller: Caller, place: Place) -> None:
         self.record(ActivityKind.REACTION, caller, place)
 
-    async def suggest(self, hint: str, place: Place, current: str) -> list[Suggestion]:
-        """What fits an argument with this hint in this place (empty when nothing does)."""
+    async def suggest(
+        self, hint: str, place: Place, current: str, member: MemberRef | None = None
+    ) -> list[Suggestion]:
+        """What fits an argument with this hint in this place, for the member typing it
+        when known (empty when nothing does)."""
         suggester = self.suggesters.get(hint)
         if suggester is None:
             return []
         try:
-            return await suggester(place, current)
+            return await suggester(place, current, member)
         except Exception:
             log.exception("suggestions for %s failed", hint)
             return []
