@@ -26,7 +26,14 @@ from bot.core.wording import chapters_checked_in, plural
 from bot.features.participation.charts import ChartSpec, render_png
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import COUNTERS, DailyRow, Participant, ParticipationRepo
-from bot.features.participation.stats import local_day, per_day, ranking, streaks, totals
+from bot.features.participation.stats import (
+    activity_per_day,
+    local_day,
+    per_day,
+    ranking,
+    streaks,
+    totals,
+)
 
 CHART_DAYS = 30
 CSV_COLUMNS = (
@@ -39,6 +46,11 @@ CSV_COLUMNS = (
     "book_id",
     "chapter",
 )
+
+TOP = 5  # members shown in the ranking
+
+# Draws a chart off the event loop (charts.render_png: a worker thread); tests may record.
+Renderer = Callable[[ChartSpec], Awaitable[bytes]]
 
 # Whether a member opted out of participation records (asked of the database).
 OptedOut = Callable[[MemberRef], Awaitable[bool]]
@@ -118,6 +130,7 @@ class StatsService:
         self.config = config
         self.progress: ReadingProgress = progress or NoProgress()
         self.is_opted_out = is_opted_out
+        self.render: Renderer = render_png
 
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)
@@ -133,11 +146,12 @@ class StatsService:
         return PlanLabel(chapter, text)
 
     async def members(self, place: Place) -> list[Participant]:
-        """Members with activity or check-ins kept in the group, with their latest names."""
-        ids = await self.repo.active_members(place.group)
-        ids |= {c.user_id for c in await self.progress.checkins(place)}
-        names = await self.repo.names(place.platform, ids)
-        return [Participant(i, names.get(i, i)) for i in sorted(ids)]
+        """Members with activity or check-ins kept in the group, with their latest names
+        (from the group's members, not its history)."""
+        named = await self.repo.members_named(place.group)
+        others = {c.user_id for c in await self.progress.checkins(place)} - named.keys()
+        named.update(await self.repo.names(place.platform, others))
+        return [Participant(i, named.get(i, i)) for i in sorted(named.keys() | others)]
 
     async def find_member(self, ctx: CommandContext, asked: str | None) -> Participant:
         place, caller = ctx.place, ctx.caller
@@ -170,26 +184,25 @@ class StatsService:
         await self.recorder.flush()
         member = await self.find_member(ctx, asked)
         place, today = ctx.place, self.today()
-        rows = await self.repo.daily(place.group, user_id=member.user_id)
-        name = rows[-1].display_name if rows else member.display_name
+        days = await self.repo.member_days(place.group, member.user_id)
+        name = member.display_name
+        if days:
+            kept = await self.repo.names(place.platform, [member.user_id])
+            name = kept.get(member.user_id, member.user_id)
         week = week_start(today).isoformat()
-        this_week = totals(r for r in rows if r.day >= week)
-        overall = totals(rows)
-        current, longest = streaks((date.fromisoformat(r.day) for r in rows if r.total), today)
+        this_week = totals(d for d in days if d.day >= week)
+        overall = totals(days)
+        current, longest = streaks((date.fromisoformat(d.day) for d in days if d.total), today)
         checkins = await self.progress.checkins(place, member.user_id)
         read = sorted({c.chapter for c in checkins})
         chapters = (await self.store.book_for(place)).numbers
         plan = await self.plan_label(place)
         period = Period(today - timedelta(days=CHART_DAYS - 1), today, "")
-        per = {d: 0 for d in (x.isoformat() for x in period.days)}
-        for row in rows:
-            if row.day in per:
-                per[row.day] += row.total
-        png = await render_png(
+        png = await self.render(
             ChartSpec(
                 title=f"{name}: the last {CHART_DAYS} days",
                 days=period.days,
-                bars=list(per.values()),
+                bars=activity_per_day(days, period),
                 bars_label="activity",
                 chapters=chapters,
                 progress=[1 if n in read else 0 for n in chapters],
@@ -222,19 +235,19 @@ class StatsService:
         place = ctx.place
         period = await self.period(place.group, text, "30d")
         first, last = period.first.isoformat(), period.last.isoformat()
-        rows = await self.repo.daily(place.group, first, last)
-        active = {r.user_id for r in rows if r.total}
-        overall = totals(rows)
-        posts, members_per_day = per_day(rows, period)
+        days = await self.repo.group_days(place.group, first, last)
+        who = await self.repo.period_members(place.group, first, last, TOP)
+        overall = totals(days)
+        posts, members_per_day = per_day(days, period)
         n_days = len(period.days)
         all_checkins = await self.progress.checkins(place)
         per_chapter = Counter(c.chapter for c in all_checkins if first <= c.day <= last)
         readers = Counter(c.chapter for c in all_checkins)
-        members = await self.members(place)
+        members = await self.repo.member_count(place.group, (c.user_id for c in all_checkins))
         chapters = (await self.store.book_for(place)).numbers
         plan = await self.plan_label(place)
         fields = [
-            Field("Active members", str(len(active))),
+            Field("Active members", str(who.active)),
             Field(
                 "Messages per day",
                 f"{overall.posts / n_days:.1f} ({overall.posts} in {plural(n_days, 'day')})",
@@ -247,7 +260,7 @@ class StatsService:
             Field("Quiz accuracy", overall.accuracy()),
         ]
         if self.config.leaderboard:
-            top = ranking(rows)
+            top = ranking(who.top, TOP)
             fields.append(
                 Field(
                     "Top participants (messages, replies and reactions)",
@@ -258,14 +271,13 @@ class StatsService:
                     or "nobody yet",
                 )
             )
-            users = len({r.user_id for r in rows if r.commands})
             fields.append(
                 Field(
                     "Commands to the bot (not ranked)",
-                    f"{plural(overall.commands, 'command')} by {plural(users, 'member')}",
+                    f"{plural(overall.commands, 'command')} by {plural(who.commanders, 'member')}",
                 )
             )
-        png = await render_png(
+        png = await self.render(
             ChartSpec(
                 title=f"The group: {period.label}",
                 days=period.days,
@@ -276,7 +288,7 @@ class StatsService:
                 chapters=chapters,
                 progress=[readers[n] for n in chapters],
                 progress_label="members checked in (all time)",
-                progress_max=len(members),
+                progress_max=members,
                 width=self.config.chart_width,
                 height=self.config.chart_height,
                 plan_chapter=plan.chapter,
