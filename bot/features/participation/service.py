@@ -5,10 +5,14 @@ views of them it needs (`ReadingProgress`, `OptedOut`)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import multiprocessing
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -23,7 +27,7 @@ from bot.core.periods import Period, parse_period, week_start
 from bot.core.refs import GroupRef, MemberRef, Place
 from bot.core.replies import Attachment, Field, Reply
 from bot.core.wording import chapters_checked_in, plural
-from bot.features.participation.charts import ChartSpec, render_png
+from bot.features.participation.charts import ChartSpec, render
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import COUNTERS, DailyRow, Participant, ParticipationRepo
 from bot.features.participation.stats import (
@@ -49,8 +53,37 @@ CSV_COLUMNS = (
 
 TOP = 5  # members shown in the ranking
 
-# Draws a chart off the event loop (charts.render_png: a worker thread); tests may record.
+# Draws a chart off the event loop; tests may record instead.
 Renderer = Callable[[ChartSpec], Awaitable[bytes]]
+
+
+class ChartProcess:
+    """Draws charts in a worker process. Matplotlib holds the GIL for long stretches while
+    it draws, so in a thread it would stall the event loop (and every other group's
+    commands) for a hundred milliseconds and more; in a process it delays only its reply.
+    The process starts with the first chart and is replaced if it dies."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def __call__(self, spec: ChartSpec) -> bytes:
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            try:
+                return await loop.run_in_executor(self._pool, render, spec)
+            except BrokenProcessPool:
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
 
 # Whether a member opted out of participation records (asked of the database).
 OptedOut = Callable[[MemberRef], Awaitable[bool]]
@@ -130,7 +163,8 @@ class StatsService:
         self.config = config
         self.progress: ReadingProgress = progress or NoProgress()
         self.is_opted_out = is_opted_out
-        self.render: Renderer = render_png
+        self.charts = ChartProcess()
+        self.render: Renderer = self.charts
 
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)
