@@ -6,21 +6,27 @@ replaces the scan of the history follows the recorder, retention and a member's 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
+
 from bot.core.clock import FakeClock
-from bot.core.refs import GroupRef, MemberRef
+from bot.core.refs import GroupRef, MemberRef, Place
 from bot.features.participation.charts import ChartSpec
 from bot.features.participation.feature import ParticipationFeature
-from bot.features.participation.repo import DailyKey, ParticipationRepo
+from bot.features.participation.repo import UPSERT, DailyKey, ParticipationRepo
 from bot.features.participation.stats import ranking
-from bot.storage.db import connect
+from bot.storage.db import Database, connect
 from bot.storage.migrate import migrate
+from bot.storage.sqlite import SqliteDatabase
 from tests.harness import console_bot
 from tests.participation_expected import EXPECTED
-from tests.participation_fixed_data import write_fixed_data
+from tests.participation_fixed_data import daily_rows, write_fixed_data
 from tests.participation_support import write_book
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "bot" / "storage" / "migrations"
 
 
 def chart_data(spec: ChartSpec) -> dict[str, Any]:
@@ -90,6 +96,74 @@ async def test_rankings_count_messages_replies_and_reactions_not_commands(
         await db.close()
 
 
+GROUP_DAYS_FROM_ROWS = (
+    "SELECT platform, group_id, day, SUM(messages), SUM(thread_replies), SUM(reactions), "
+    "SUM(quiz_answers), SUM(quiz_correct), SUM(commands), COUNT(DISTINCT CASE WHEN "
+    "messages + thread_replies + reactions + quiz_answers + commands > 0 THEN user_id END) "
+    "FROM activity_daily GROUP BY platform, group_id, day"
+)
+MEMBER_MONTHS_FROM_ROWS = (
+    "SELECT platform, group_id, user_id, substr(day, 1, 7), MIN(day), SUM(messages), "
+    "SUM(thread_replies), SUM(reactions), SUM(quiz_answers), SUM(quiz_correct), SUM(commands) "
+    "FROM activity_daily GROUP BY platform, group_id, user_id, substr(day, 1, 7)"
+)
+
+
+async def sums_match_rows(db: Database) -> None:
+    """The kept sums are what the daily rows sum to now."""
+
+    async def table(sql: str) -> list[tuple[object, ...]]:
+        return sorted(
+            tuple(int(v) if isinstance(v, int) else v for v in r) for r in await db.fetch(sql)
+        )
+
+    assert await table("SELECT * FROM activity_group_days") == await table(GROUP_DAYS_FROM_ROWS)
+    assert await table("SELECT * FROM activity_member_months") == await table(
+        MEMBER_MONTHS_FROM_ROWS
+    )
+    members = await table("SELECT platform, group_id, user_id FROM activity_members")
+    assert members == await table("SELECT DISTINCT platform, group_id, user_id FROM activity_daily")
+
+
+async def test_the_kept_sums_follow_every_batch_of_the_fixed_data(any_database: str) -> None:
+    db = await connect(any_database)
+    try:
+        await migrate(db)
+        await write_fixed_data(db, Place("console", "console", "general"))
+        await sums_match_rows(db)
+        # Written again in small batches, in another order: the same sums, doubled.
+        repo = ParticipationRepo(db)
+        rows = daily_rows(GroupRef("console", "console"))[::-1]
+        for start in range(0, len(rows), 37):
+            await repo.write_batch(rows[start : start + 37], {})
+        await sums_match_rows(db)
+        await repo.delete_member(MemberRef("console", "u03"))
+        assert await repo.delete_before("2026-08-15") > 0
+        await sums_match_rows(db)
+    finally:
+        await db.close()
+
+
+async def test_migration_0013_sums_the_rows_kept_before_it(tmp_path: Path) -> None:
+    """Daily rows written before 0013 get their members and sums when it runs (SQLite: a
+    database opened without migrating it first)."""
+    older = tmp_path / "older"
+    older.mkdir()
+    for sql in sorted(MIGRATIONS.glob("00*.sql")):
+        if sql.name < "0013":
+            shutil.copy(sql, older / sql.name)
+    conn = await aiosqlite.connect(tmp_path / "old.sqlite3", isolation_level=None)
+    db = SqliteDatabase(conn, None, str(tmp_path / "old.sqlite3"))
+    try:
+        await migrate(db, older)
+        for key, counts in daily_rows(GroupRef("console", "console"))[:300]:
+            await db.execute(UPSERT, (*key, *counts))
+        await migrate(db)
+        await sums_match_rows(db)
+    finally:
+        await db.close()
+
+
 async def test_members_table_follows_retention_and_deletion(any_database: str) -> None:
     db = await connect(any_database)
     try:
@@ -106,10 +180,13 @@ async def test_members_table_follows_retention_and_deletion(any_database: str) -
             ],
             {},
         )
+        await sums_match_rows(db)
         assert await repo.delete_before("2026-06-01") == 2
         assert await repo.active_members(group) == {"stays", "leaves"}
+        await sums_match_rows(db)
         await repo.delete_member(MemberRef("console", "leaves"))
         assert await repo.active_members(group) == {"stays"}
         assert await repo.member_count(group) == 1
+        await sums_match_rows(db)
     finally:
         await db.close()

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple
 
 from bot.core.refs import GroupRef, MemberRef
+from bot.features.participation import sums
 from bot.storage.db import Database, Row
 
 COUNTERS = (
@@ -159,39 +161,15 @@ class Kept:
     display_name: str | None
 
 
-TOTAL = "messages + thread_replies + reactions + quiz_answers + commands"
 SUMS = (
     "SUM(messages), SUM(thread_replies), SUM(reactions), SUM(quiz_answers), "
     "SUM(quiz_correct), SUM(commands)"
-)
-IN_GROUP = "platform = ? AND group_id = ? AND day >= ? AND day <= ?"
-
-GROUP_DAYS = (
-    f"SELECT day, {SUMS}, COUNT(DISTINCT CASE WHEN {TOTAL} > 0 THEN user_id END) "  # noqa: S608 (fixed text)
-    f"FROM activity_daily WHERE {IN_GROUP} GROUP BY day ORDER BY day"
 )
 
 MEMBER_DAYS = (
     f"SELECT day, {SUMS} FROM activity_daily "  # noqa: S608 (fixed text)
     "WHERE platform = ? AND group_id = ? AND user_id = ? GROUP BY day ORDER BY day"
 )
-
-# Each member's sums over the period, once; then the counts over all of them and the
-# members ranked `limit` or better (a window over the sums, never the daily rows). The
-# first member by id always comes back too, so the counts arrive when nobody ranks.
-PERIOD_MEMBERS = (
-    "WITH per AS (SELECT user_id, MIN(day) AS first_day, SUM(messages) AS m, "  # noqa: S608 (fixed text)
-    f"SUM(thread_replies) AS t, SUM(reactions) AS r, SUM({TOTAL}) AS total, "
-    f"SUM(commands) AS c FROM activity_daily WHERE {IN_GROUP} GROUP BY user_id), "
-    "placed AS (SELECT per.*, RANK() OVER (ORDER BY m + t + r DESC) AS place, "
-    "ROW_NUMBER() OVER (ORDER BY user_id) AS n, "
-    "SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END) OVER () AS active, "
-    "SUM(CASE WHEN c > 0 THEN 1 ELSE 0 END) OVER () AS commanders FROM per) "
-    "SELECT x.user_id, p.display_name, x.first_day, x.m, x.t, x.r, x.active, x.commanders, "
-    "x.place FROM placed x LEFT JOIN participants p ON p.platform = ? AND p.user_id = x.user_id "
-    "WHERE (x.place <= ? AND x.m + x.t + x.r > 0) OR x.n = 1"
-)
-
 
 DAILY_SELECT = (
     "SELECT a.*, p.display_name FROM activity_daily a "
@@ -232,6 +210,7 @@ class ParticipationRepo:
         named = [(m.platform, m.user_id, name) for m, name in names.items()]
         members = sorted({(r[1], r[2], r[4]) for r in rows})
         async with self.db.transaction():
+            await sums.add(self.db, rows)  # before the rows: it asks what they counted so far
             await self.db.executemany(UPSERT, rows)
             await self.db.executemany(MEMBER_INSERT, members)
             await self.db.executemany(NAME_UPSERT, named)
@@ -262,7 +241,7 @@ class ParticipationRepo:
     async def group_days(self, group: GroupRef, first_day: str, last_day: str) -> list[DayCounts]:
         """The group's counts per day of the period (days with rows only)."""
         rows = await self.db.fetch(
-            GROUP_DAYS, (group.platform, group.group_id, first_day, last_day)
+            sums.GROUP_DAYS, (group.platform, group.group_id, first_day, last_day)
         )
         return [DayCounts(str(r[0]), *(int(r[i]) for i in range(1, 8))) for r in rows]
 
@@ -274,9 +253,21 @@ class ParticipationRepo:
     async def period_members(
         self, group: GroupRef, first_day: str, last_day: str, limit: int
     ) -> PeriodMembers:
+        kept = await self.kept_days(group)
+        split = sums.Split.of(date.fromisoformat(first_day), date.fromisoformat(last_day), kept)
+        where = (group.platform, group.group_id)
         rows = await self.db.fetch(
-            PERIOD_MEMBERS,
-            (group.platform, group.group_id, first_day, last_day, group.platform, limit),
+            sums.PERIOD_MEMBERS,
+            (
+                *where,
+                *split.months,
+                *where,
+                *split.head,
+                *where,
+                *split.tail,
+                group.platform,
+                limit,
+            ),
         )
         if not rows:
             return PeriodMembers(0, 0, [])
@@ -286,6 +277,16 @@ class ParticipationRepo:
             if int(r[8]) <= limit and int(r[3]) + int(r[4]) + int(r[5]) > 0
         ]
         return PeriodMembers(int(rows[0][6]), int(rows[0][7]), top)
+
+    async def kept_days(self, group: GroupRef) -> tuple[date, date] | None:
+        """The group's first and last day with daily rows (None without any)."""
+        row = await self.db.fetchrow(
+            "SELECT MIN(day), MAX(day) FROM activity_daily WHERE platform = ? AND group_id = ?",
+            (group.platform, group.group_id),
+        )
+        if row is None or row[0] is None:
+            return None
+        return date.fromisoformat(str(row[0])), date.fromisoformat(str(row[1]))
 
     async def first_day(self, group: GroupRef) -> str | None:
         row = await self.db.fetchrow(
@@ -356,6 +357,7 @@ class ParticipationRepo:
         async with self.db.transaction():
             count: int = await self.db.execute("DELETE FROM activity_daily WHERE day < ?", (day,))
             if count:
+                await sums.cut_before(self.db, day)
                 await self.db.execute(
                     "DELETE FROM activity_members WHERE NOT EXISTS (SELECT 1 FROM activity_daily a "
                     "WHERE a.platform = activity_members.platform "
@@ -387,8 +389,10 @@ class ParticipationRepo:
     async def delete_member(self, member: MemberRef) -> None:
         """Delete a member's daily rows and name, in one transaction."""
         async with self.db.transaction():
+            days = await sums.days_of(self.db, member.platform, member.user_id)
             for table in ("activity_daily", "activity_members", "participants"):
                 await self.db.execute(
                     f"DELETE FROM {table} WHERE platform = ? AND user_id = ?",  # noqa: S608 (fixed table names)
                     (member.platform, member.user_id),
                 )
+            await sums.member_deleted(self.db, member.platform, member.user_id, days)
