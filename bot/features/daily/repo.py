@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.core.refs import Place
 from bot.features.daily.model import DailyRow, Outcome, Plan, PostStatus, Settings
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 # Rows claimed per transaction: bounds how long the write lock is held.
 CLAIM_CHUNK = 500
@@ -138,7 +138,7 @@ class DailyRepo:
             " ORDER BY next_due, id",
             (now,),
         )
-        return [DailyRow.from_row(r) for r in rows]
+        return due_rows(rows)
 
     async def claim(self, plans: Sequence[Plan], now: int) -> list[Plan]:
         """Claim the plans whose row has not changed since they were made.
@@ -278,6 +278,41 @@ class DailyRepo:
                 _place(place),
             )
         ]
+
+
+def due_rows(rows: Sequence[Row]) -> list[DailyRow]:
+    """DailyRow.from_row for many rows at once: rows with the same settings (or the same
+    seen list) share one parsed value instead of parsing it again per row."""
+    settings: dict[tuple[Any, ...], Settings] = {}
+    seens: dict[str, frozenset[str]] = {}
+    out = []
+    for row in rows:
+        key = (row["local_time"], row["timezone"], row["chapter"], row["prompt"])
+        found = settings.get(key)
+        if found is None:
+            found = settings[key] = DailyRow.from_row(row).settings
+        seen = seens.get(row["seen"])
+        if seen is None:
+            seen = seens[row["seen"]] = frozenset(json.loads(row["seen"]))
+        out.append(
+            DailyRow(
+                id=row["id"],
+                place=Place(row["platform"], row["group_id"], row["channel_id"], row["thread_id"]),
+                book_id=row["book_id"],
+                settings=found,
+                enabled=bool(row["enabled"]),
+                next_due=row["next_due"],
+                next_date=row["next_date"],
+                last_date=row["last_date"],
+                version=row["version"],
+                seen=seen,
+                last_quote_id=row["last_quote_id"],
+                last_post_at=row["last_post_at"],
+                last_error=row["last_error"],
+                last_error_at=row["last_error_at"],
+            )
+        )
+    return out
 
 
 def _marks(count: int) -> str:
