@@ -185,8 +185,6 @@ WAYS = {
 
 async def child(way: str, workload: str, n: int, flush_every: int, folder: Path) -> dict[str, Any]:
     db_file = folder / f"{workload}-{way}.sqlite3"
-    for leftover in folder.glob(f"{workload}-{way}.sqlite3*"):
-        leftover.unlink()
     events = events_of(workload, n)
     if way == "recorder":
         seconds = await run_recorder(db_file, events, flush_every)
@@ -205,6 +203,8 @@ def spread(values: list[float], fmt: str = "{:>9,.0f}") -> str:
 def main() -> None:
     if len(sys.argv) == 7 and sys.argv[1] == "--child":
         _, _, way, workload, n, every, folder = sys.argv
+        for leftover in Path(folder).glob(f"{workload}-{way}.sqlite3*"):
+            leftover.unlink()  # the previous run's database: each run starts empty
         print(json.dumps(asyncio.run(child(way, workload, int(n), int(every), Path(folder)))))
         return
     parser = argparse.ArgumentParser()
