@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -84,6 +85,23 @@ class ContentStore:
     def reload(self) -> list[Problem]:
         """Load the whole library again. On any problem in any book keep the old library
         and return the problems."""
+        found = self._load_again()
+        if isinstance(found, Library):
+            self.library = found
+            return []
+        return found
+
+    async def reload_off_loop(self) -> list[Problem]:
+        """`reload` with the reading and checking in a worker thread, so the event loop
+        serves every other group meanwhile; the new library replaces the old in one step
+        (one assignment, on the loop), or not at all."""
+        found = await asyncio.to_thread(self._load_again)
+        if isinstance(found, Library):
+            self.library = found
+            return []
+        return found
+
+    def _load_again(self) -> Library | list[Problem]:
         try:
             library = load_checked(self.root)
             library.book(self.book_id)
@@ -91,5 +109,4 @@ class ContentStore:
             return exc.problems
         except KeyError:
             return [Problem(str(self.root), None, "book", f"the book {self.book_id!r} is gone")]
-        self.library = library
-        return []
+        return library
