@@ -5,7 +5,9 @@ The data: a SQLite file in a temporary folder in the bot's schema (all migration
 group, a year of days ending on the test clock's today. Each member is active on about
 `--density` of the days (a fixed hash of member and day decides), with one daily row in
 one of three channels that day; every member has a display name. The rows are written by
-SQL (a recursive CTE), not by Python objects, so building 10,000 members takes seconds.
+SQL (a recursive CTE), not by Python objects, so building 10,000 members takes seconds;
+then the members and the sums (migration 0013) are made from them as the recorder would
+have written them (`sums.rebuild`).
 
 Each measurement runs in a fresh child process (so its peak RSS is its own): it builds the
 whole app on the console adapter (the shipped content, a test clock), then runs the
@@ -43,6 +45,7 @@ from bot.app import build_app
 from bot.config import Config
 from bot.core.clock import FakeClock
 from bot.core.refs import GroupRef
+from bot.features.participation import sums
 from bot.features.participation.feature import ParticipationFeature
 from bot.storage.db import connect
 from bot.storage.migrate import migrate
@@ -89,16 +92,20 @@ async def build(db_file: Path, members: int, density: float) -> int:
                 (n + k * 5) % 2 * ((n + k) % 2), (n * 11 + k) % 4 / 3
             FROM u, d
             WHERE (n * 7919 + k * 104729 + (n * k) % 997) % 1000 < {threshold} OR k = {DAYS - 1};
-            INSERT INTO activity_members (platform, group_id, user_id)
-              SELECT DISTINCT platform, group_id, user_id FROM activity_daily;
             INSERT INTO participants (platform, user_id, display_name)
-              SELECT 'console', user_id, 'Member ' || substr(user_id, 2) FROM activity_members;
+              SELECT DISTINCT 'console', user_id, 'Member ' || substr(user_id, 2)
+              FROM activity_daily;
             """
         )
         con.commit()
         rows = int(con.execute("SELECT COUNT(*) FROM activity_daily").fetchone()[0])
     finally:
         con.close()
+    db = await connect(db_file)
+    try:
+        await sums.rebuild(db)  # the members and sums the recorder would have written
+    finally:
+        await db.close()
     return rows
 
 

@@ -224,3 +224,23 @@ async def cut_before(db: Database, day: str) -> None:
     await db.execute("DELETE FROM activity_member_months WHERE month <= ?", (month,))
     end = _month_end(date.fromisoformat(month + "-01")).isoformat()
     await db.execute(MONTH_REBUILD, (month + "-01", end))
+
+
+async def rebuild(db: Database) -> None:
+    """Make every sum again from the daily rows (as migration 0013 did), in one
+    transaction: for rows written around the recorder (a benchmark's, an import's)."""
+    async with db.transaction():
+        await db.execute("DELETE FROM activity_group_days")
+        await db.execute("DELETE FROM activity_member_months")
+        await db.execute("DELETE FROM activity_members")
+        await db.execute(
+            f"INSERT INTO activity_group_days (platform, group_id, day, {COLUMNS}, active) "  # noqa: S608 (fixed text)
+            f"SELECT platform, group_id, day, {SUMS}, "
+            f"COUNT(DISTINCT CASE WHEN {TOTAL} > 0 THEN user_id END) FROM activity_daily "
+            "GROUP BY platform, group_id, day"
+        )
+        await db.execute(MONTH_REBUILD, ("0000-01-01", "9999-12-31"))
+        await db.execute(
+            "INSERT INTO activity_members (platform, group_id, user_id) "
+            "SELECT DISTINCT platform, group_id, user_id FROM activity_daily"
+        )
