@@ -64,13 +64,20 @@ GROUP_DAYS = (
 # ends from the daily rows), once; then the counts over all of them and the members ranked
 # `limit` or better (a window over the sums). The first member by id always comes back
 # too, so the counts arrive when nobody ranks.
+# Each part summed per member first (the monthly sums stream in their key's order, so
+# the outer sum sorts one row a member and part, not one a month).
 _PARTS = (
-    f"SELECT user_id, first_day AS d, {COLUMNS} FROM activity_member_months "  # noqa: S608 (fixed text)
-    "WHERE platform = ? AND group_id = ? AND month >= ? AND month <= ? "
-    f"UNION ALL SELECT user_id, day, {COLUMNS} FROM activity_daily "
-    "WHERE platform = ? AND group_id = ? AND day >= ? AND day <= ? "
-    f"UNION ALL SELECT user_id, day, {COLUMNS} FROM activity_daily "
-    "WHERE platform = ? AND group_id = ? AND day >= ? AND day <= ?"
+    "SELECT user_id, MIN(first_day) AS d, "
+    + ", ".join(f"SUM({c}) AS {c}" for c in COLUMNS.split(", "))
+    + " FROM activity_member_months WHERE platform = ? AND group_id = ? "
+    "AND month >= ? AND month <= ? GROUP BY user_id"
+    + (
+        " UNION ALL SELECT user_id, MIN(day), "
+        + ", ".join(f"SUM({c})" for c in COLUMNS.split(", "))
+        + " FROM activity_daily WHERE platform = ? AND group_id = ? "
+        "AND day >= ? AND day <= ? GROUP BY user_id"
+    )
+    * 2
 )
 PERIOD_MEMBERS = (
     "WITH per AS (SELECT user_id, MIN(d) AS first_day, SUM(messages) AS m, "  # noqa: S608 (fixed text)
