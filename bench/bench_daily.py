@@ -36,6 +36,7 @@ from bot.core.clock import FakeClock
 from bot.core.refs import Place
 from bot.core.replies import Reply
 from bot.features.daily.feature import DailyFeature
+from bot.features.daily.repo import CLAIM_INSERT, CLAIM_UPDATE
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -49,21 +50,6 @@ class CountingPoster:
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         self.count += 1
-
-
-CLAIM_INSERT = (
-    "INSERT INTO daily_posts (schedule_id, local_date, book_id, status, quote_id, at)"
-    " SELECT id, ?, COALESCE(?, book_id), ?, ?, ? FROM daily_schedules WHERE id = ?"
-)
-CLAIM_UPDATE = (
-    "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
-    " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
-    " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
-    " last_quote_id = COALESCE(?, last_quote_id),"
-    " last_error = COALESCE(?, last_error),"
-    " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
-    " WHERE id = ?"
-)
 
 
 NEXT = int(DUE.timestamp()) + 86400

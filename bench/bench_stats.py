@@ -35,10 +35,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from looplag import lag_while
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import build_app
@@ -53,7 +54,6 @@ from bot.storage.migrate import migrate
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 DAYS = 365
-TICK = 0.005
 GROUP = "console"  # the console adapter's default group
 
 
@@ -107,29 +107,6 @@ async def build(db_file: Path, members: int, density: float) -> int:
     finally:
         await db.close()
     return rows
-
-
-async def measure(run: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
-    """(seconds, the loop's worst lateness in seconds) of one run."""
-    worst = 0.0
-    done = False
-
-    async def ticker() -> None:
-        nonlocal worst
-        loop = asyncio.get_running_loop()
-        while not done:
-            planned = loop.time() + TICK
-            await asyncio.sleep(TICK)
-            worst = max(worst, loop.time() - planned)
-
-    task = asyncio.create_task(ticker())
-    await asyncio.sleep(0)
-    start = time.perf_counter()
-    await run()
-    seconds = time.perf_counter() - start
-    done = True
-    await task
-    return seconds, worst
 
 
 async def old_way(feature: ParticipationFeature, first: str, last: str) -> tuple[int, int]:
@@ -186,7 +163,7 @@ async def child(db_file: Path, what: str) -> dict[str, Any]:
             shown = await adapter.handle(what, user="u00000")
 
     try:
-        results = [await measure(run) for _ in range(3)]
+        results = [await lag_while(run) for _ in range(3)]
     finally:
         await app.stop()
     return {

@@ -23,6 +23,23 @@ from bot.storage.db import Database, Row
 # Rows claimed per transaction: bounds how long the write lock is held.
 CLAIM_CHUNK = 500
 
+# A claim: the day taken (a plain INSERT: should the day be taken after all, the key
+# refuses it and the whole chunk rolls back rather than post twice), and the schedule
+# moved on. bench/bench_daily.py sends the same statements for its floor.
+CLAIM_INSERT = (
+    "INSERT INTO daily_posts (schedule_id, local_date, book_id, status, quote_id, at)"
+    " SELECT id, ?, COALESCE(?, book_id), ?, ?, ? FROM daily_schedules WHERE id = ?"
+)
+CLAIM_UPDATE = (
+    "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
+    " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
+    " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
+    " last_quote_id = COALESCE(?, last_quote_id),"
+    " last_error = COALESCE(?, last_error),"
+    " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
+    " WHERE id = ?"
+)
+
 
 def _place(place: Place) -> tuple[str, str, str, str]:
     """The parameters of a place condition, written in each statement as
@@ -177,21 +194,14 @@ class DailyRepo:
             # A plain INSERT: should a day be taken after all, the key refuses it and the
             # whole chunk rolls back rather than post twice.
             await self.db.executemany(
-                "INSERT INTO daily_posts (schedule_id, local_date, book_id, status, quote_id, at)"
-                " SELECT id, ?, COALESCE(?, book_id), ?, ?, ? FROM daily_schedules WHERE id = ?",
+                CLAIM_INSERT,
                 [
                     (p.local_date, p.book_id, p.status.value, p.quote_id, now, p.schedule_id)
                     for p in mine
                 ],
             )
             await self.db.executemany(
-                "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
-                " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
-                " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
-                " last_quote_id = COALESCE(?, last_quote_id),"
-                " last_error = COALESCE(?, last_error),"
-                " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
-                " WHERE id = ?",
+                CLAIM_UPDATE,
                 [
                     (
                         p.next_due,
