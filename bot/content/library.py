@@ -101,11 +101,14 @@ class ContentStore:
         the old in one step (one assignment, on the loop), or not at all."""
         loop = asyncio.get_running_loop()
         context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(1, mp_context=context)
         try:
-            with ProcessPoolExecutor(1, mp_context=context) as pool:
-                found = await loop.run_in_executor(pool, load_again, self.root, self.book_id)
+            found = await loop.run_in_executor(pool, load_again, self.root, self.book_id)
         except (BrokenProcessPool, OSError):  # no process could be started: a thread then
             found = await asyncio.to_thread(load_again, self.root, self.book_id)
+        finally:
+            # Waiting for the worker to exit takes a while: not on the loop.
+            await asyncio.to_thread(pool.shutdown)
         if isinstance(found, Library):
             self.library = found
             return []
