@@ -61,6 +61,11 @@ NAME_UPSERT = (
 )
 
 
+def total_of(row: DailyRow | DayCounts) -> int:
+    """Everything counted (a correct answer is already an answer, so it is not added)."""
+    return row.messages + row.thread_replies + row.reactions + row.quiz_answers + row.commands
+
+
 @dataclass(frozen=True)
 class DailyRow:
     day: str
@@ -81,9 +86,7 @@ class DailyRow:
     @property
     def total(self) -> int:
         """Everything a member did that day (a correct answer is already an answer)."""
-        return (
-            self.messages + self.thread_replies + self.reactions + self.quiz_answers + self.commands
-        )
+        return total_of(self)
 
     @classmethod
     def from_row(cls, row: Row) -> DailyRow:
@@ -116,9 +119,7 @@ class DayCounts:
 
     @property
     def total(self) -> int:
-        return (
-            self.messages + self.thread_replies + self.reactions + self.quiz_answers + self.commands
-        )
+        return total_of(self)
 
 
 @dataclass(frozen=True)
