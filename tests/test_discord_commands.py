@@ -82,6 +82,8 @@ async def test_moderator_command_refused_to_a_member(
     async with discord_bot(tmp_path, fake_discord):
         refused = await fake_discord.slash("alice", "reload")
         allowed = await fake_discord.slash("mod", "reload")
+        # The library is read in a worker process: the answer may come as a follow-up.
+        await fake_discord.wait_for(lambda: "Content reloaded" in allowed.text())
         by_role = await fake_discord.slash("lead", "reload")
     reload = next(c for c in synced(fake_discord) if c["name"] == "reload")
     assert reload["default_member_permissions"] == str(MANAGE_MESSAGES)
