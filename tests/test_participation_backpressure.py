@@ -1,5 +1,5 @@
 """The recorder's memory is bounded: while a batch is being written and the next one is
-full, recording waits; a batch whose write fails is written again
+full, recording waits (the engine waits after each message); a batch whose write fails is written again
 whole, its cause logged once, and nothing recorded is lost or counted twice."""
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import pytest
 
 from bot.core.activity import Activity, ActivityKind
 from bot.core.clock import FakeClock, settle
-from bot.core.refs import Place
+from bot.core.commands import CommandTable
+from bot.core.engine import Engine
+from bot.core.refs import Caller, Place
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import ParticipationRepo
 from bot.storage.db import connect
@@ -118,3 +120,28 @@ async def test_a_failing_batch_is_written_again_whole_and_its_cause_logged_once(
         assert int(total) == 10
     finally:
         await db.close()
+
+
+class FullSink:
+    """A sink that is full until the test makes room (as the recorder is while it writes)."""
+
+    def __init__(self) -> None:
+        self.seen: list[Activity] = []
+        self.free = asyncio.Event()
+
+    def record(self, activity: Activity) -> None:
+        self.seen.append(activity)
+
+    async def room(self) -> None:
+        await self.free.wait()
+
+
+async def test_the_engine_waits_for_room_after_a_message() -> None:
+    sink = FullSink()
+    engine = Engine(CommandTable(()), FakeClock(NOW), sinks=[sink])
+    caller = Caller("u1", "Uma")
+    message = asyncio.create_task(engine.on_message(caller, PLACE, "hello"))
+    await settle()
+    assert len(sink.seen) == 1 and not message.done()  # counted, then waiting for room
+    sink.free.set()
+    assert await asyncio.wait_for(message, 1) is None
