@@ -255,7 +255,7 @@ async def about(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     operator=True,  # it changes the content of every group
 )
 async def reload(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
-    problems = reading.store.reload()
+    problems = await reading.store.reload_off_loop()
     if problems:
         shown = "\n".join(str(p) for p in problems[:15])
         more = f"\n...and {len(problems) - 15} more" if len(problems) > 15 else ""
