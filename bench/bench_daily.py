@@ -4,6 +4,11 @@ Everything runs on the real app (SQLite file in a temporary folder, the shipped 
 with a test clock and a fake poster that only counts. Figures:
 
 - baseline: reading the 10,000 due rows alone (the query and the row objects);
+- floor: the same database work as a dispatch, on plain tuples: the due rows read as
+  tuples, then per 500 rows one transaction with the claim's statements (the versions,
+  the days taken, the INSERT of the claims and the UPDATE of the schedules, by
+  executemany), then the transaction that records the outcomes; the statements are the
+  ones DailyRepo sends, the values made from the tuples with no planning at all;
 - dispatch: DailyService.dispatch_due(now): read, plan (next run, quote pick, compose),
   claim in the database, post through the outbox, record the outcomes;
 - loop: the same through the scheduler loop: advance the clock to the due time and wait
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +36,7 @@ from bot.core.clock import FakeClock
 from bot.core.refs import Place
 from bot.core.replies import Reply
 from bot.features.daily.feature import DailyFeature
+from bot.features.daily.repo import CLAIM_INSERT, CLAIM_UPDATE
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -43,6 +50,52 @@ class CountingPoster:
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         self.count += 1
+
+
+NEXT = int(DUE.timestamp()) + 86400
+CLAIMED = (NEXT, "2026-11-21", "2026-11-20", NEXT, '["q1"]', "united-opposition", "q1", None, None)
+
+
+async def floor(app: App) -> int:
+    """The database work of one dispatch on plain tuples (see the module's docstring)."""
+    db = app.db
+    now = int(DUE.timestamp())
+    rows = await db.fetch(
+        "SELECT * FROM daily_schedules WHERE next_due IS NOT NULL AND next_due <= ?"
+        " ORDER BY next_due, id",
+        (now,),
+    )
+    ids = [(r["id"], r["version"]) for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        async with db.transaction():
+            await db.fetch(
+                f"SELECT id, version FROM daily_schedules WHERE id IN ({marks}){db.for_update}",
+                [i for i, _ in chunk],
+            )
+            await db.fetch(
+                f"SELECT schedule_id, local_date FROM daily_posts WHERE schedule_id IN ({marks})"
+                " AND local_date IN (?)",
+                [*(i for i, _ in chunk), "2026-11-20"],
+            )
+            await db.executemany(
+                CLAIM_INSERT,
+                [("2026-11-20", "united-opposition", "claimed", "q1", now, i) for i, _ in chunk],
+            )
+            await db.executemany(
+                CLAIM_UPDATE,
+                [(*CLAIMED, now, i) for i, _ in chunk],
+            )
+    async with db.transaction():
+        await db.executemany(
+            "UPDATE daily_schedules SET last_post_at = ? WHERE id = ?", [(now, i) for i, _ in ids]
+        )
+        await db.executemany(
+            "UPDATE daily_posts SET status = ? WHERE schedule_id = ? AND local_date = ?",
+            [("posted", i, "2026-11-20") for i, _ in ids],
+        )
+    return len(ids)
 
 
 def check(ok: bool, problem: str) -> None:
@@ -91,6 +144,7 @@ async def build(folder: Path, clock: FakeClock) -> tuple[App, CountingPoster]:
 
 async def measure(channels: int, rounds: int) -> None:
     baseline: list[float] = []
+    floors: list[float] = []
     dispatch: list[float] = []
     loop: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,6 +155,11 @@ async def measure(channels: int, rounds: int) -> None:
         service = app.feature("daily", DailyFeature).service
         repo = await service.repo()
         for _ in range(rounds):
+            await fill(app, channels)
+            t0 = time.perf_counter()
+            done = await floor(app)
+            floors.append(time.perf_counter() - t0)
+            check(done == channels, f"the floor claimed {done} of {channels}")
             await fill(app, channels)
             clock.set(DUE)
             t0 = time.perf_counter()
@@ -131,20 +190,32 @@ async def measure(channels: int, rounds: int) -> None:
             await app.stop()
 
     base = statistics.median(baseline)
-    print(f"daily dispatch, {channels} channels due at once, median of {rounds} rounds")
-    print(f"  baseline: read the due rows      {base * 1000:8.1f} ms")
+    print(f"daily dispatch, {channels} channels due at once, {rounds} rounds")
+    print(f"  {'':32} {'ms min / median / max':>26}   ratio to the floor, run by run")
+    print(f"  baseline: read the due rows      {spread(baseline)}")
+    print(f"  floor: the same SQL on tuples    {spread(floors)}")
     for name, figures in (("dispatch_due (direct)", dispatch), ("scheduler loop", loop)):
-        value = statistics.median(figures)
+        ratios = sorted(f / b for f, b in zip(figures, floors, strict=True))
         print(
-            f"  {name:<30} {value * 1000:8.1f} ms  "
-            f"({value / channels * 1e6:6.1f} us/channel, {value / base:5.1f}x baseline)"
+            f"  {name:<32} {spread(figures)}   "
+            + " / ".join(f"{r:.2f}" for r in ratios)
+            + f" x  ({statistics.median(figures) / channels * 1e6:.1f} us/channel,"
+            f" {statistics.median(figures) / base:.1f}x the read)"
         )
+
+
+def spread(values: list[float]) -> str:
+    lo, mid, hi = min(values), statistics.median(values), max(values)
+    return f"{lo * 1000:7.1f} / {mid * 1000:7.1f} / {hi * 1000:7.1f}"
 
 
 def main() -> None:
     channels = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     asyncio.run(measure(channels, rounds))
+    print(
+        " ", subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    )
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ from bot.core.clock import FakeClock, SystemClock  # noqa: E402
 from bot.core.refs import Caller, Place  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
 from bot.features.daily.feature import DailyFeature  # noqa: E402
+from bot.features.daily.repo import CLAIM_INSERT, CLAIM_UPDATE  # noqa: E402
 from bot.features.participation.recorder import Recorder  # noqa: E402
 from bot.features.participation.repo import NAME_UPSERT, UPSERT, ParticipationRepo  # noqa: E402
 from bot.storage.db import connect  # noqa: E402
@@ -230,24 +231,12 @@ async def daily_rows(url: str) -> tuple[int, int, int]:
         await conn.close()
 
 
-# The claim's statements, as DailyRepo._claim_chunk sends them (copied; ? -> $n by to_dollar).
+# The claim's statements, as DailyRepo._claim_chunk sends them (the reads copied, the writes
+# its own constants; ? -> $n by to_dollar).
 CLAIM_VERSIONS = "SELECT id, version FROM daily_schedules WHERE id IN ({ids}) FOR UPDATE"
 CLAIM_TAKEN = (
     "SELECT schedule_id, local_date FROM daily_posts"
     " WHERE schedule_id IN ({ids}) AND local_date IN ({dates})"
-)
-CLAIM_INSERT = (
-    "INSERT INTO daily_posts (schedule_id, local_date, book_id, status, quote_id, at)"
-    " SELECT id, ?, COALESCE(?, book_id), ?, ?, ? FROM daily_schedules WHERE id = ?"
-)
-CLAIM_UPDATE = (
-    "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
-    " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
-    " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
-    " last_quote_id = COALESCE(?, last_quote_id),"
-    " last_error = COALESCE(?, last_error),"
-    " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
-    " WHERE id = ?"
 )
 
 
@@ -451,6 +440,7 @@ async def recorder_run(url: str, events: list[Activity]) -> float:
         t0 = time.perf_counter()
         for i, activity in enumerate(events):
             recorder.record(activity)
+            await recorder.room()  # back-pressure, as the engine waits after each message
             if i % 100 == 99:
                 await asyncio.sleep(0)  # events arrive from the network: the loop turns
         loop_task.cancel()
@@ -536,8 +526,8 @@ async def schema(url: str) -> str:
 async def bench_recorder(server: PostgresServer, count: int, runs: int) -> None:
     print(f"participation recorder: {count} message events, flush_every=500, {runs} runs")
     workloads = {
-        "chat-like": realistic(count, random.Random(42)),
-        "distinct": all_distinct(count),
+        "chat-like": list(realistic(count, random.Random(42))),
+        "distinct": list(all_distinct(count)),
     }
     ways: dict[str, tuple[str, Callable[[str, list[Activity]], Any]]] = {
         "executemany": ("ceiling: executemany of the same rows", executemany_ceiling),

@@ -111,18 +111,3 @@ async def test_streak_and_period_across_the_daylight_saving_change(tmp_path: Pat
         db_file, "SELECT day, messages FROM activity_daily WHERE messages > 0 ORDER BY day"
     )
     assert days == [("2026-10-31", 1), ("2026-11-01", 1), ("2026-11-02", 1)]
-
-
-def test_rankings_count_messages_replies_and_reactions_not_commands() -> None:
-    from bot.features.participation.repo import DailyRow
-    from bot.features.participation.stats import ranking
-
-    def row(user: str, messages: int, replies: int, reactions: int, commands: int) -> DailyRow:
-        return DailyRow(
-            "2026-11-20", "console", "g", "c", user, user, None, None,
-            messages, replies, reactions, 0, 0, commands,
-        )  # fmt: skip
-
-    rows = [row("ann", 1, 1, 1, 0), row("bot-fan", 0, 0, 0, 40), row("cy", 1, 0, 0, 2)]
-    top = [(name, t.ranked, t.ranked_parts()) for name, t in ranking(rows)]
-    assert top == [("ann", 3, "1 message, 1 reply, 1 reaction"), ("cy", 1, "1 message")]

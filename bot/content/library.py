@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from bot.content.model import Book, Library
@@ -84,12 +88,43 @@ class ContentStore:
     def reload(self) -> list[Problem]:
         """Load the whole library again. On any problem in any book keep the old library
         and return the problems."""
+        found = self._load_again()
+        if isinstance(found, Library):
+            self.library = found
+            return []
+        return found
+
+    async def reload_off_loop(self) -> list[Problem]:
+        """`reload` with the reading and checking in a worker process, so the event loop
+        serves every other group meanwhile (in a thread, parsing would still hold the GIL
+        for long stretches); the loop only unpickles the result. The new library replaces
+        the old in one step (one assignment, on the loop), or not at all."""
+        loop = asyncio.get_running_loop()
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(1, mp_context=context)
         try:
-            library = load_checked(self.root)
-            library.book(self.book_id)
-        except ProblemsError as exc:
-            return exc.problems
-        except KeyError:
-            return [Problem(str(self.root), None, "book", f"the book {self.book_id!r} is gone")]
-        self.library = library
-        return []
+            found = await loop.run_in_executor(pool, load_again, self.root, self.book_id)
+        except (BrokenProcessPool, OSError):  # no process could be started: a thread then
+            found = await asyncio.to_thread(load_again, self.root, self.book_id)
+        finally:
+            # Waiting for the worker to exit takes a while: not on the loop.
+            await asyncio.to_thread(pool.shutdown)
+        if isinstance(found, Library):
+            self.library = found
+            return []
+        return found
+
+    def _load_again(self) -> Library | list[Problem]:
+        return load_again(self.root, self.book_id)
+
+
+def load_again(root: Path, book_id: str | None) -> Library | list[Problem]:
+    """The library of `root` fully checked, with the book `book_id`; or the problems."""
+    try:
+        library = load_checked(root)
+        library.book(book_id)
+    except ProblemsError as exc:
+        return exc.problems
+    except KeyError:
+        return [Problem(str(root), None, "book", f"the book {book_id!r} is gone")]
+    return library

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.refs import Place
 
@@ -32,3 +32,10 @@ class ActivitySink(Protocol):
     def record(self, activity: Activity) -> None:
         """Take one event. Must not block; may buffer."""
         ...
+
+
+@runtime_checkable
+class Bounded(Protocol):
+    """A sink with bounded memory: `room()` waits until it can take more events."""
+
+    async def room(self) -> None: ...

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.activity import Activity, ActivityKind, ActivitySink
+from bot.core.activity import Activity, ActivityKind, ActivitySink, Bounded
 from bot.core.clock import Clock
 from bot.core.command_context import CommandContext
 from bot.core.commands import (
@@ -158,18 +158,29 @@ class Engine:
             return await self.run_line(caller, place, stripped[1:], prefix=stripped[0])
         kind = ActivityKind.THREAD_REPLY if place.thread_id else ActivityKind.MESSAGE
         self.record(kind, caller, place)
+        await self.room()
         return None
+
+    async def room(self) -> None:
+        """Back-pressure: wait while a sink that can say so is full (the participation
+        recorder while it writes one batch with the next already full)."""
+        for sink in self.sinks:
+            if isinstance(sink, Bounded):
+                await sink.room()
 
     def on_reaction(self, caller: Caller, place: Place) -> None:
         self.record(ActivityKind.REACTION, caller, place)
 
-    async def suggest(self, hint: str, place: Place, current: str) -> list[Suggestion]:
-        """What fits an argument with this hint in this place (empty when nothing does)."""
+    async def suggest(
+        self, hint: str, place: Place, current: str, member: MemberRef | None = None
+    ) -> list[Suggestion]:
+        """What fits an argument with this hint in this place, for the member typing it
+        when known (empty when nothing does)."""
         suggester = self.suggesters.get(hint)
         if suggester is None:
             return []
         try:
-            return await suggester(place, current)
+            return await suggester(place, current, member)
         except Exception:
             log.exception("suggestions for %s failed", hint)
             return []

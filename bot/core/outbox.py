@@ -44,9 +44,13 @@ class Outbox:
 
     def __init__(self) -> None:
         self._posters: dict[str, Poster] = {}
+        # Whether each poster answers `reaches` (a Protocol isinstance check is slow, and a
+        # daily round asks it for every due channel): decided once, when it registers.
+        self._reaching: dict[str, bool] = {}
 
     def register(self, platform: str, poster: Poster) -> None:
         self._posters[platform] = poster
+        self._reaching[platform] = isinstance(poster, Reaching)
 
     def reaches(self, place: Place) -> bool:
         """This process can post to the place: an adapter of its platform runs here and
@@ -55,7 +59,7 @@ class Outbox:
         poster = self._posters.get(place.platform)
         if poster is None:
             return False
-        return poster.reaches(place) if isinstance(poster, Reaching) else True
+        return poster.reaches(place) if self._reaching[place.platform] else True  # type: ignore[attr-defined]
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         poster = self._posters.get(place.platform)

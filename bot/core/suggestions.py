@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.core.refs import Place
+from bot.core.refs import MemberRef, Place
 
 
 @dataclass(frozen=True)
@@ -15,5 +15,6 @@ class Suggestion:
     value: str | int  # what the command receives
 
 
-# (place, what the member has typed so far) -> suggestions, best first
-Suggester = Callable[[Place, str], Awaitable[list[Suggestion]]]
+# (place, what the member has typed so far, the member when known) -> suggestions, best
+# first. The member matters where their spoiler line does (glossary terms).
+Suggester = Callable[[Place, str, MemberRef | None], Awaitable[list[Suggestion]]]

@@ -156,18 +156,7 @@ def parse_yaml(text: str, name: str) -> Document:
         return ProblemsError([Problem(name, line, "", message)])
 
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=_LOADER):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise fail("YAML anchors and aliases (& and *) are not allowed", line)
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise fail(f"nested more than {MAX_DEPTH} levels deep", line)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-        node = yaml.compose(text, Loader=_LOADER)
+        node = _compose(text, fail)
     except yaml.MarkedYAMLError as exc:
         raise ProblemsError([_syntax_problem(exc, name)]) from None
     except yaml.reader.ReaderError as exc:
@@ -180,10 +169,100 @@ def parse_yaml(text: str, name: str) -> Document:
         raise fail("file is empty")
     doc = Document(name, None, {}, {})
     problems: list[Problem] = []
-    data = _build(node, (), doc, problems)
+    data = _Builder(doc, problems).build(node, ())
     if problems:
         raise ProblemsError(problems)
     return Document(name, data, doc.lines, doc.written)
+
+
+def _compose(text: str, fail: Callable[[str, int | None], ProblemsError]) -> yaml.Node | None:
+    """The node tree of the text, read once (libyaml's parser). Anchors are refused as
+    they are met, and so is nesting deeper than MAX_DEPTH, before the tree is built."""
+    loader = _LOADER(text)
+    try:
+        depth = 0
+        if not loader.check_event(yaml.StreamStartEvent):
+            raise fail("YAML syntax error: no stream", None)
+        loader.get_event()
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # the document's start
+        stack: list[tuple[yaml.Node, Any]] = []  # open collections and a pending key
+        root: yaml.Node | None = None
+        while True:
+            event: Any = loader.get_event()
+            # libyaml's marks (PyYAML's stubs know only its own Mark class).
+            start: Any = event.start_mark
+            end: Any = event.end_mark
+            line = start.line + 1 if start else None
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise fail("YAML anchors and aliases (& and *) are not allowed", line)
+            node: yaml.Node | None = None
+            if isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise fail(f"nested more than {MAX_DEPTH} levels deep", line)
+                kind = (
+                    yaml.SequenceNode
+                    if isinstance(event, yaml.SequenceStartEvent)
+                    else yaml.MappingNode
+                )
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                stack.append((kind(tag, [], start, None), None))
+                continue
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                node = stack.pop()[0]
+                node.end_mark = end
+            elif isinstance(event, yaml.DocumentEndEvent):
+                if not loader.check_event(yaml.StreamEndEvent):
+                    ahead = loader.peek_event()
+                    mark = ahead.start_mark
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        root.start_mark if root is not None else None,
+                        "but found another document",
+                        mark,
+                    )
+                return root
+            if node is None:
+                continue
+            if not stack:
+                root = node
+                continue
+            parent, key = stack[-1]
+            if isinstance(parent, yaml.SequenceNode):
+                parent.value.append(node)
+            elif key is None:
+                stack[-1] = (parent, node)
+            else:
+                parent.value.append((key, node))
+                stack[-1] = (parent, None)
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns the node tree into plain values with one constructor for the whole file
+    (not a new loader per scalar): its memory of built nodes is dropped after each one."""
+
+    def __init__(self, doc: Document, problems: list[Problem]) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.constructor = yaml.SafeLoader("")
+
+    def scalar(self, node: yaml.Node, loc: Loc) -> Any:
+        return _scalar(node, loc, self.doc, self.problems, self.constructor)
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        return _build(node, loc, self.doc, self.problems, self)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
@@ -202,10 +281,15 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
     return Problem(name, line, "", f"YAML syntax error: {what}{hint}")
 
 
-def _scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -> Any:
-    # A fresh constructor each time: one kept around remembers every node it has built.
+def _scalar(
+    node: yaml.Node,
+    loc: Loc,
+    doc: Document,
+    problems: list[Problem],
+    constructor: yaml.SafeLoader,
+) -> Any:
     try:
-        value = yaml.SafeLoader("").construct_object(node, deep=True)
+        value = constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         problems.append(
@@ -222,22 +306,22 @@ def _scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -
             )
         )
         return None
+    finally:
+        # What the constructor remembers of the nodes it built: nothing is shared.
+        constructor.constructed_objects.clear()
+        constructor.recursive_objects.clear()
     if isinstance(node, yaml.ScalarNode) and not isinstance(value, str) and not node.style:
         doc.written[loc] = node.value
     return value
 
 
-def _build(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -> Any:
+def _build(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem], via: _Builder) -> Any:
     doc.lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            key = (
-                _scalar(key_node, loc, doc, problems)
-                if isinstance(key_node, yaml.ScalarNode)
-                else None
-            )
+            key = via.scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 shown = getattr(key_node, "value", "")
                 shown = shown if isinstance(shown, str) else "a list or mapping"
@@ -255,11 +339,11 @@ def _build(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) ->
                     Problem(doc.file, line, format_loc(loc), f"key {key!r} appears twice")
                 )
                 continue
-            out[key] = _build(value_node, (*loc, key), doc, problems)
+            out[key] = via.build(value_node, (*loc, key))
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*loc, i), doc, problems) for i, item in enumerate(node.value)]
-    return _scalar(node, loc, doc, problems)
+        return [via.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+    return via.scalar(node, loc)
 
 
 def _at(data: Any, loc: Loc) -> Any:

@@ -20,6 +20,10 @@ lists, like the GUILD_CREATEs that follow, only the guilds of that shard, the gu
 `(guild_id >> 22) % count`; every guild event (interactions, messages, reactions) goes to
 the connection of its guild's shard. `add_guild` adds guilds; `GET /gateway/bot` answers
 `shards` (the recommended count, `recommended_shards`).
+
+Direct messages: POST /users/@me/channels {"recipient_id"} answers the user's DM channel
+(type 1, one per user); a message there to a user in `closed_dms` is refused with 403 and
+50007 "Cannot send messages to this user", as Discord refuses a member who closed their DMs.
 """
 
 from __future__ import annotations
@@ -127,6 +131,9 @@ ALREADY_ACKNOWLEDGED = (400, 40060, "Interaction has already been acknowledged."
 TOO_LARGE = (413, 40005, "Request entity too large")
 EMPTY_MESSAGE = (400, 50006, "Cannot send an empty message")
 TOO_MANY_COMMANDS = (400, 30032, "Maximum number of application commands reached (100)")
+UNKNOWN_USER = (404, 10013, "Unknown User")
+CANNOT_MESSAGE_USER = (403, 50007, "Cannot send messages to this user")
+DM_CHANNEL = 1  # a channel's type: a direct message with one user
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -164,6 +171,10 @@ class FakeDiscord:
         self.recommended_shards = 1  # what GET /gateway/bot answers as `shards`
         self.interaction_channels: dict[str, int] = {}
         self.pending: dict[str, Pending] = {}  # by interaction id
+        # Direct messages: each member's DM channel with the bot, once opened; the members
+        # who closed their DMs (a message to them is refused with 403 and 50007).
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        self.closed_dms: set[int] = set()
         # What a guild without boosts may upload; interactions state it as attachment_size_limit.
         self.upload_limit = DEFAULT_UPLOAD_LIMIT
         self.changed = asyncio.Condition()
@@ -601,8 +612,11 @@ class FakeDiscord:
             )
         if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
             return json_response(self._overwrite_commands(body))
+        if method == "POST" and path == "/users/@me/channels":
+            return json_response(self._open_dm(body))
         if (match := re.fullmatch(r"/channels/(\d+)/messages", path)) and method == "POST":
             self._check_message(body, files, self.upload_limit, new=True)
+            self._check_dm(int(match[1]))
             return json_response(self.store(self.message_payload(int(match[1]), body, files)))
         if match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
             message = self.messages.get(int(match[2]))
@@ -629,6 +643,36 @@ class FakeDiscord:
                 pending.loading = False
             return self._edit_or_delete(method, message, body, files, pending.size_limit)
         return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    # -- direct messages --------------------------------------------------------------
+
+    def _open_dm(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /users/@me/channels {"recipient_id"}: the DM channel with that user (the same
+        one each time), as Discord answers it: a channel of type 1 naming its recipient.
+        Opening it succeeds even when the user's DMs are closed; sending there does not."""
+        names = {int(info["id"]): name for name, info in USERS.items()}
+        recipient = str(body.get("recipient_id") or "")
+        if not recipient.isdigit() or int(recipient) not in names:
+            raise Refused(*UNKNOWN_USER)
+        user_id = int(recipient)
+        channel_id = self.dm_channels.setdefault(user_id, next(self._ids))
+        return {
+            "id": str(channel_id),
+            "type": DM_CHANNEL,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user_payload(user_id, names[user_id])],
+        }
+
+    def _check_dm(self, channel_id: int) -> None:
+        for user_id, dm in self.dm_channels.items():
+            if dm == channel_id and user_id in self.closed_dms:
+                raise Refused(*CANNOT_MESSAGE_USER)
+
+    def direct_messages(self, user: str) -> list[dict[str, Any]]:
+        """The messages the bot sent in its DM channel with `user` (by name), oldest first."""
+        channel_id = self.dm_channels.get(int(USERS[user]["id"]))
+        return [m for m in self.messages.values() if int(m["channel_id"]) == channel_id]
 
     # -- what Discord refuses ---------------------------------------------------------
 

@@ -6,7 +6,8 @@
 - Messages and reactions in reading channels are recorded as activity; their text is
   never read (the bot asks for no privileged intent).
 - Posts without a command (daily quotes, timed reveals) go through `post`, registered
-  as the outbox's Poster for "discord".
+  as the outbox's Poster for "discord"; private notes (review reminders) through
+  `post_private`, as direct messages (direct.py).
 - Shards (discord.shard_count / shard_ids): the client is an AutoShardedClient running
   only those shards; only the process with shard 0 syncs the commands; `reaches` tells
   the outbox which guilds' channels this process posts to.
@@ -24,13 +25,14 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import SlashCommands
+from bot.adapters.discord.direct import DirectMessages
 from bot.adapters.discord.send import ChoiceButton, Sender
 from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
 from bot.adapters.discord.threads import DiscordThreads, vote_of
 from bot.config import DiscordConfig
 from bot.core.engine import Engine
 from bot.core.keyvalue import KeyValueStore
-from bot.core.refs import Caller, Place
+from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import ChoiceSet, Reply, error
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,7 @@ class DiscordAdapter:
             self, guild_ready_timeout=config.guild_ready_timeout, **client_options
         )
         self.sender = Sender(self.client, self.settings)
+        self.direct = DirectMessages(self.client)
         engine.outbox.register(PLATFORM, self)
         engine.threads.register(
             PLATFORM, DiscordThreads(self.client, self.sender, config.forum_channel)
@@ -218,6 +221,10 @@ class DiscordAdapter:
 
     async def post(self, place: Place, replies: Sequence[Reply]) -> None:
         await self.sender.post(place, replies)
+
+    async def post_private(self, place: Place, user_id: str, replies: Sequence[Reply]) -> None:
+        """A private note without a command (a review reminder): a direct message."""
+        await self.direct.send(user_id, replies)
 
     def reaches(self, place: Place) -> bool:
         """The place's guild is on one of this process's shards (every guild when the
@@ -315,14 +322,16 @@ class DiscordAdapter:
                 place = place_of(
                     interaction.guild_id, interaction.channel, interaction.channel_id or 0
                 )
-                choices = await self.suggest(arg.hint, current, place)
+                member = place.member(caller_of(interaction.user, None))
+                choices = await self.suggest(arg.hint, current, place, member)
         await interaction.response.autocomplete(choices[:AUTOCOMPLETE_LIMIT])
 
     async def suggest(
-        self, hint: str, current: str, place: Place
+        self, hint: str, current: str, place: Place, member: MemberRef | None = None
     ) -> list[app_commands.Choice[Any]]:
-        """Autocomplete choices for chapters, glossary terms and timezones, from the core."""
-        found = await self.engine.suggest(hint, place, current)
+        """Autocomplete choices for chapters, glossary terms (within the member's spoiler
+        line) and timezones, from the core."""
+        found = await self.engine.suggest(hint, place, current, member)
         return [
             app_commands.Choice(name=s.name[:100], value=s.value)
             for s in found[:AUTOCOMPLETE_LIMIT]

@@ -9,7 +9,7 @@ from bot.content.library import ContentStore
 from bot.core.commands import Command
 from bot.core.feature import BaseFeature
 from bot.core.member_data import MemberData
-from bot.core.refs import Place
+from bot.core.refs import MemberRef, Place
 from bot.core.suggestions import Suggestion
 from bot.features.books.commands import commands
 from bot.features.books.repo import BooksRepo
@@ -32,7 +32,9 @@ class BooksFeature(BaseFeature):
     def member_data(self) -> Sequence[MemberData]:
         return (self._member_data,)
 
-    async def suggest(self, place: Place, typed: str) -> list[Suggestion]:
+    async def suggest(
+        self, place: Place, typed: str, member: MemberRef | None = None
+    ) -> list[Suggestion]:
         """Book ids for `book use` (autocomplete), matched on the id and the title."""
         needle = typed.strip().lower()
         return [

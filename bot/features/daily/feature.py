@@ -14,7 +14,7 @@ from bot.core.commands import Command
 from bot.core.engine import Engine
 from bot.core.feature import BaseFeature
 from bot.core.member_data import MemberData
-from bot.core.refs import Place
+from bot.core.refs import MemberRef, Place
 from bot.core.suggestions import Suggestion
 from bot.core.supervisor import Supervisor
 from bot.features.daily.commands import commands
@@ -24,7 +24,9 @@ from bot.features.daily.service import DailyService
 from bot.storage.db import Database
 
 
-async def timezone_suggestions(place: Place, typed: str) -> list[Suggestion]:
+async def timezone_suggestions(
+    place: Place, typed: str, member: MemberRef | None = None
+) -> list[Suggestion]:
     needle = typed.strip().lower()
     return [Suggestion(z, z) for z in sorted(available_timezones()) if needle in z.lower()]
 

@@ -3,8 +3,10 @@ gives none, and the post made of a quote. Pure: no I/O; randomness is injected."
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Sequence
+from typing import overload
 
 from bot.content.model import Book, Chapter, Quote
 from bot.core.replies import Field, Reply
@@ -13,11 +15,55 @@ from bot.features.daily.model import ChapterScope, ScopeKind
 
 
 class Pool:
-    """The quotes a place may get, by id, in a fixed order."""
+    """The quotes a place may get, by id, in a fixed order (sorted once per pool, which a
+    round shares between its places)."""
 
     def __init__(self, by_id: dict[str, tuple[Chapter, Quote]]) -> None:
         self.by_id = by_id
         self.ids = sorted(by_id)
+        self.index = {quote_id: i for i, quote_id in enumerate(self.ids)}
+
+    def pick(
+        self, seen: frozenset[str], last: str | None, rng: random.Random
+    ) -> tuple[str, frozenset[str]] | None:
+        """What `schedule.pick_quote(self.ids, seen, last, rng)` picks, the same draw for the
+        same seed, without walking the pool: the unseen quotes are the sorted ids less the
+        seen ones, found by position (the cost grows with `seen`, not with the pool)."""
+        if not self.ids:
+            return None
+        skipped = sorted(i for q in seen if (i := self.index.get(q)) is not None)
+        if len(skipped) == len(self.ids):  # every quote seen: a new cycle, not the last one
+            seen = frozenset()
+            at = self.index.get(last) if last is not None else None
+            skipped = [at] if at is not None and len(self.ids) > 1 else []
+        chosen = rng.choice(Unseen(self.ids, skipped))
+        return chosen, seen | {chosen}
+
+
+class Unseen(Sequence[str]):
+    """The ids less those at the `skipped` positions (sorted), as a sequence."""
+
+    def __init__(self, ids: list[str], skipped: list[int]) -> None:
+        self.ids = ids
+        self.skipped = skipped
+
+    def __len__(self) -> int:
+        return len(self.ids) - len(self.skipped)
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[str]: ...
+    def __getitem__(self, k: int | slice) -> str | Sequence[str]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        at = bisect.bisect_right(self.skipped, k)
+        # The k-th unseen id: move past every skipped position at or before it.
+        while at < len(self.skipped) and self.skipped[at] <= k + at:
+            at += 1
+        return self.ids[k + at]
 
 
 def chapter_of(scope: ChapterScope, planned: int | None, book: Book) -> int | None:

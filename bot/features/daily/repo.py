@@ -18,10 +18,27 @@ from typing import Any
 
 from bot.core.refs import Place
 from bot.features.daily.model import DailyRow, Outcome, Plan, PostStatus, Settings
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 # Rows claimed per transaction: bounds how long the write lock is held.
 CLAIM_CHUNK = 500
+
+# A claim: the day taken (a plain INSERT: should the day be taken after all, the key
+# refuses it and the whole chunk rolls back rather than post twice), and the schedule
+# moved on. bench/bench_daily.py sends the same statements for its floor.
+CLAIM_INSERT = (
+    "INSERT INTO daily_posts (schedule_id, local_date, book_id, status, quote_id, at)"
+    " SELECT id, ?, COALESCE(?, book_id), ?, ?, ? FROM daily_schedules WHERE id = ?"
+)
+CLAIM_UPDATE = (
+    "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
+    " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
+    " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
+    " last_quote_id = COALESCE(?, last_quote_id),"
+    " last_error = COALESCE(?, last_error),"
+    " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
+    " WHERE id = ?"
+)
 
 
 def _place(place: Place) -> tuple[str, str, str, str]:
@@ -138,7 +155,7 @@ class DailyRepo:
             " ORDER BY next_due, id",
             (now,),
         )
-        return [DailyRow.from_row(r) for r in rows]
+        return due_rows(rows)
 
     async def claim(self, plans: Sequence[Plan], now: int) -> list[Plan]:
         """Claim the plans whose row has not changed since they were made.
@@ -177,21 +194,14 @@ class DailyRepo:
             # A plain INSERT: should a day be taken after all, the key refuses it and the
             # whole chunk rolls back rather than post twice.
             await self.db.executemany(
-                "INSERT INTO daily_posts (schedule_id, local_date, book_id, status, quote_id, at)"
-                " SELECT id, ?, COALESCE(?, book_id), ?, ?, ? FROM daily_schedules WHERE id = ?",
+                CLAIM_INSERT,
                 [
                     (p.local_date, p.book_id, p.status.value, p.quote_id, now, p.schedule_id)
                     for p in mine
                 ],
             )
             await self.db.executemany(
-                "UPDATE daily_schedules SET next_due = ?, next_date = ?, last_date = ?,"
-                " enabled = CASE WHEN CAST(? AS INTEGER) IS NULL THEN 0 ELSE enabled END,"
-                " version = version + 1, seen = ?, book_id = COALESCE(?, book_id),"
-                " last_quote_id = COALESCE(?, last_quote_id),"
-                " last_error = COALESCE(?, last_error),"
-                " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
-                " WHERE id = ?",
+                CLAIM_UPDATE,
                 [
                     (
                         p.next_due,
@@ -278,6 +288,41 @@ class DailyRepo:
                 _place(place),
             )
         ]
+
+
+def due_rows(rows: Sequence[Row]) -> list[DailyRow]:
+    """DailyRow.from_row for many rows at once: rows with the same settings (or the same
+    seen list) share one parsed value instead of parsing it again per row."""
+    settings: dict[tuple[Any, ...], Settings] = {}
+    seens: dict[str, frozenset[str]] = {}
+    out = []
+    for row in rows:
+        key = (row["local_time"], row["timezone"], row["chapter"], row["prompt"])
+        found = settings.get(key)
+        if found is None:
+            found = settings[key] = DailyRow.from_row(row).settings
+        seen = seens.get(row["seen"])
+        if seen is None:
+            seen = seens[row["seen"]] = frozenset(json.loads(row["seen"]))
+        out.append(
+            DailyRow(
+                id=row["id"],
+                place=Place(row["platform"], row["group_id"], row["channel_id"], row["thread_id"]),
+                book_id=row["book_id"],
+                settings=found,
+                enabled=bool(row["enabled"]),
+                next_due=row["next_due"],
+                next_date=row["next_date"],
+                last_date=row["last_date"],
+                version=row["version"],
+                seen=seen,
+                last_quote_id=row["last_quote_id"],
+                last_post_at=row["last_post_at"],
+                last_error=row["last_error"],
+                last_error_at=row["last_error_at"],
+            )
+        )
+    return out
 
 
 def _marks(count: int) -> str:

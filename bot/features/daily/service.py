@@ -46,7 +46,7 @@ from bot.features.daily.quotes import (
     within_line,
 )
 from bot.features.daily.repo import DailyRepo
-from bot.features.daily.schedule import Run, Schedule, next_run, pick_quote, timing
+from bot.features.daily.schedule import Run, Schedule, next_run, timing
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -226,10 +226,19 @@ class DailyService:
         place: Place,
         book: Book,
         cache: dict[tuple[str, int | None], Pool] | None = None,
+        plans: dict[GroupRef, int | None] | None = None,
     ) -> Pool:
         """The quotes of `book` a place's setting allows: one chapter, the plan's chapter,
-        or all (also for `current` when there is no plan or the book lacks its chapter)."""
-        planned = await self.current_chapter(place) if scope.kind is ScopeKind.CURRENT else None
+        or all (also for `current` when there is no plan or the book lacks its chapter).
+        `plans` keeps the plan's chapter of each group for a round (asked once a group)."""
+        planned = None
+        if scope.kind is ScopeKind.CURRENT:
+            if plans is None:
+                planned = await self.current_chapter(place)
+            elif place.group in plans:
+                planned = plans[place.group]
+            else:
+                planned = plans[place.group] = await self.current_chapter(place)
         number = chapter_of(scope, planned, book)
         key = (book.meta.id, number)
         if cache is None:
@@ -254,7 +263,7 @@ class DailyService:
                 raise UserError(f"No quote to post: {problem}.")
             pool = await self.eligible(scope, place, book)
             seen, last = row.cycle(book.meta.id)
-            picked = pick_quote(pool.ids, seen, last, self.rng)
+            picked = pool.pick(seen, last, self.rng)
             if picked is None:
                 raise UserError(f"There are no quotes to post ({scope.describe()}).")
             quote_id, seen = picked
@@ -338,7 +347,9 @@ class DailyService:
             return replace(plan, status=PostStatus.SKIPPED, error=error), []
         try:
             book = await self._book(row.place, round_.books)
-            pool = await self.eligible(settings.chapter, row.place, book, round_.pools)
+            pool = await self.eligible(
+                settings.chapter, row.place, book, round_.pools, round_.plans
+            )
         except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
             log.exception("daily quote for %s: could not find the quotes", row.place)
             error = f"could not find the quotes ({exc})"
@@ -346,14 +357,24 @@ class DailyService:
         if problem := scope_problem(settings.chapter, book):
             return replace(plan, status=PostStatus.FAILED, error=f"no quote posted: {problem}"), []
         seen, last = row.cycle(book.meta.id)  # a new book starts a new cycle
-        picked = pick_quote(pool.ids, seen, last, self.rng)
+        picked = pool.pick(seen, last, self.rng)
         if picked is None:
             error = f"no quotes to post ({settings.chapter.describe()})"
             return replace(plan, status=PostStatus.FAILED, error=error), []
         quote_id, seen = picked
         chapter, quote = pool.by_id[quote_id]
         replies = self.compose(chapter, quote, settings.prompt)
-        return replace(plan, book_id=book.meta.id, quote_id=quote_id, seen=seen), replies
+        return Plan(
+            schedule_id=row.id,
+            version=row.version,
+            local_date=plan.local_date,
+            next_due=plan.next_due,
+            next_date=plan.next_date,
+            status=PostStatus.CLAIMED,
+            seen=seen,
+            book_id=book.meta.id,
+            quote_id=quote_id,
+        ), replies
 
     async def _book(self, place: Place, books: dict[GroupRef, Book]) -> Book:
         """The book of the place's group, asked once per group and round."""
@@ -365,29 +386,35 @@ class DailyService:
     async def _send(
         self, plans: list[Plan], places: dict[int, Place], composed: dict[int, list[Reply]]
     ) -> list[Outcome]:
-        gate = asyncio.Semaphore(self.config.concurrency)
+        # `concurrency` workers take the plans in turn (not a task per post).
+        outcomes: list[Outcome | None] = [None] * len(plans)
+        work = iter(enumerate(plans))
+
+        async def worker() -> None:
+            for i, plan in work:
+                outcomes[i] = await send(plan)
 
         async def send(plan: Plan) -> Outcome:
-            async with gate:
-                error: str | None = None
-                where = places[plan.schedule_id]
-                try:
-                    await self.outbox.post(where, composed[plan.schedule_id])
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    error = str(exc) or type(exc).__name__
-                    log.warning(
-                        "daily quote for %s could not be posted: %s",
-                        where,
-                        error,
-                        exc_info=not isinstance(exc, PostError),
-                    )
-                return Outcome(
-                    plan.schedule_id, plan.local_date, epoch(self.clock.now()), plan.quote_id, error
+            error: str | None = None
+            where = places[plan.schedule_id]
+            try:
+                await self.outbox.post(where, composed[plan.schedule_id])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                error = str(exc) or type(exc).__name__
+                log.warning(
+                    "daily quote for %s could not be posted: %s",
+                    where,
+                    error,
+                    exc_info=not isinstance(exc, PostError),
                 )
+            return Outcome(
+                plan.schedule_id, plan.local_date, epoch(self.clock.now()), plan.quote_id, error
+            )
 
-        return list(await asyncio.gather(*(send(p) for p in plans)))
+        await asyncio.gather(*(worker() for _ in range(min(self.config.concurrency, len(plans)))))
+        return [o for o in outcomes if o is not None]
 
 
 @dataclass
@@ -399,6 +426,7 @@ class Round:
     timings: dict[tuple[str, str], tuple[Run, Run]] = field(default_factory=dict)
     books: dict[GroupRef, Book] = field(default_factory=dict)
     pools: dict[tuple[str, int | None], Pool] = field(default_factory=dict)
+    plans: dict[GroupRef, int | None] = field(default_factory=dict)
 
 
 def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:

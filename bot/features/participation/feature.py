@@ -152,6 +152,7 @@ class ParticipationFeature(BaseFeature):
         self.supervisor.spawn("participation-retention", self.retention_loop(today))
 
     async def stop(self) -> None:
+        self.stats.charts.close()
         await self.recorder.close()
 
     async def apply_retention(self) -> int:

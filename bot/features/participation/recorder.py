@@ -16,6 +16,13 @@ list in memory, and `forget()` removes what the buffer already holds about them.
 list is read again at every tick, even with nothing to write, so an opt-in made through
 another process opens the door here within `flush_seconds` (events in that window are
 not counted: privacy errs that way).
+
+Memory is bounded by back-pressure: once a batch is being written and the next one has
+reached `flush_every`, `room()` makes whoever records wait until the write is done (the
+engine awaits it after each message), instead of letting the buffer grow. A batch that
+fails stays whole and is written again, alone and first, before anything newer, so a
+failure loses nothing and counts nothing twice; the cause is logged once per run of
+failures, and the recovery once.
 """
 
 from __future__ import annotations
@@ -81,6 +88,18 @@ class BufferKey(NamedTuple):
 
 
 NO_NAMES: dict[str, str] = {}
+# How many written names the recorder remembers (to skip writing an unchanged name again);
+# past that it forgets them all and writes each name once more: memory stays bounded
+# however many members speak.
+NAMES_REMEMBERED = 20_000
+
+
+class Batch(NamedTuple):
+    """Counts and names taken from the buffer, written in one transaction."""
+
+    counts: dict[BufferKey, list[int]]
+    names: dict[str, dict[str, str]]
+    events: int
 
 
 class OptOuts(Protocol):
@@ -143,6 +162,14 @@ class Recorder:
         # so a batch taken before an opt-out cannot land after the deletion.
         self.lock = asyncio.Lock()
         self._inflight: asyncio.Task[int] | None = None
+        # The batch taken from the buffer and not yet written (being written, or failed
+        # and waiting to be written again, whole).
+        self._batch: Batch | None = None
+        self._writing = False
+        self._written = asyncio.Event()  # set at the end of each write
+        self._remembered = 0  # names in _written_names
+        self._failure: str | None = None  # the cause of the current run of failures
+        self._failures = 0
         # When the buffer was last written (or the recorder made): the interval counts from it.
         self.written_at = clock.now()
 
@@ -177,53 +204,112 @@ class Recorder:
         if self._pending >= self.flush_every:
             self._full.set()
 
+    async def room(self) -> None:
+        """Wait while a batch is being written and the next one is already full
+        (back-pressure); return at once otherwise."""
+        while self._writing and self._pending >= self.flush_every:
+            self._written.clear()
+            await self._written.wait()
+
     @property
     def buffered(self) -> int:
-        """Events taken since the last write."""
-        return self._pending
+        """Events taken since the last write (a failed batch's included)."""
+        return self._pending + (self._batch.events if self._batch is not None else 0)
 
     def forget(self, member: MemberRef) -> None:
         """Drop what the buffer holds about a member (before it is written)."""
-        for key in [k for k in self._counts if k.member == member]:
-            del self._counts[key]
-        self._names.get(member.platform, {}).pop(member.user_id, None)
+        # A batch being written is left alone: it lands before the deletion, which waits
+        # for the lock. A failed batch waiting to be written again loses the member's part.
+        waiting = self._batch if self._batch is not None and not self._writing else None
+        for counts in (self._counts, waiting.counts if waiting else {}):
+            for key in [k for k in counts if k.member == member]:
+                del counts[key]
+        for names in (self._names, waiting.names if waiting else {}):
+            names.get(member.platform, {}).pop(member.user_id, None)
         self._written_names.get(member.platform, {}).pop(member.user_id, None)
 
     # -- writing --------------------------------------------------------------------------
 
     async def flush(self) -> int:
-        """Write the buffer in one transaction; returns the number of daily rows touched.
-
-        On failure the counts go back into the buffer, to be written next time.
-        """
+        """Write the buffer in one transaction, with a batch that failed before (whole, as
+        it was taken) when there is one. Returns the number of daily rows touched. On
+        failure the batch is kept, to be written again next time."""
         async with self.lock:
             self.written_at = self.clock.now()
-            if not self._counts and not self._names:
+            if self._batch is None and not self._counts and not self._names:
                 self._pending = 0
                 # Nothing to write, but an opt-in made elsewhere must open the door here
                 # within one interval even while the member is all that speaks.
                 await self._refresh_opt_outs()
                 return 0
-            counts, names = self._counts, self._names
+            batch = self._batch
+            if batch is None:
+                batch = self._batch = Batch(self._counts, self._names, self._pending)
+            else:  # the failed batch, whole, with what came in since
+                batch = self._batch = self._merged(batch)
             self._counts, self._names, self._pending = {}, {}, 0
             self._full.clear()
-            try:
-                async with self.repo.transaction():
-                    await self._refresh_opt_outs()
-                    rows = await self._rows(counts)
-                    named = {
-                        member: name
-                        for platform, by_id in names.items()
-                        for user_id, name in by_id.items()
-                        if not self.opt_outs.is_opted_out(member := MemberRef(platform, user_id))
-                    }
-                    await self.repo.write_batch(rows, named)
-            except BaseException:
-                self._put_back(counts, names)
-                raise
-            for member, name in named.items():
-                self._written_names.setdefault(member.platform, {})[member.user_id] = name
-            return len(rows)
+            touched = await self._write(batch)
+            self._batch = None
+            return touched
+
+    def _merged(self, batch: Batch) -> Batch:
+        for key, values in self._counts.items():
+            mine = batch.counts.setdefault(key, [0] * WIDTH)
+            for i, v in enumerate(values):
+                mine[i] += v
+        for platform, by_id in self._names.items():
+            batch.names.setdefault(platform, {}).update(by_id)  # the newer names win
+        return Batch(batch.counts, batch.names, batch.events + self._pending)
+
+    async def _write(self, batch: Batch) -> int:
+        self._writing = True
+        try:
+            async with self.repo.transaction():
+                await self._refresh_opt_outs()
+                rows = await self._rows(batch.counts)
+                named = {
+                    member: name
+                    for platform, by_id in batch.names.items()
+                    for user_id, name in by_id.items()
+                    if not self.opt_outs.is_opted_out(member := MemberRef(platform, user_id))
+                }
+                await self.repo.write_batch(rows, named)
+        except Exception as exc:
+            self._failed(exc)
+            raise
+        finally:
+            self._writing = False
+            self._written.set()
+        if self._failure is not None:
+            log.warning(
+                "participation counts written again after %d failed attempt(s)", self._failures
+            )
+            self._failure, self._failures = None, 0
+        self._remember(named)
+        return len(rows)
+
+    def _failed(self, exc: Exception) -> None:
+        """Log the cause of a failed write once per run of failures (a full disk fails
+        every time until it is freed)."""
+        cause = f"{type(exc).__name__}: {exc}"
+        self._failures += 1
+        if cause != self._failure:
+            self._failure = cause
+            log.error(
+                "writing participation counts failed (%s); the batch is kept and written "
+                "again every %d s",
+                cause,
+                self.interval.total_seconds(),
+            )
+
+    def _remember(self, named: Mapping[MemberRef, str]) -> None:
+        if self._remembered + len(named) > NAMES_REMEMBERED:
+            self._written_names.clear()
+            self._remembered = 0
+        for member, name in named.items():
+            self._written_names.setdefault(member.platform, {})[member.user_id] = name
+        self._remembered += len(named)
 
     async def _refresh_opt_outs(self) -> None:
         if await self.opt_outs.refresh():
@@ -259,21 +345,6 @@ class Recorder:
             rows.append((daily, values))
         return rows
 
-    def _put_back(
-        self, counts: dict[BufferKey, list[int]], names: dict[str, dict[str, str]]
-    ) -> None:
-        for key, values in counts.items():
-            if self.opt_outs.is_opted_out(key.member):
-                continue
-            mine = self._counts.setdefault(key, [0] * WIDTH)
-            for i, v in enumerate(values):
-                mine[i] += v
-            self._pending += sum(values)
-        for platform, by_id in names.items():
-            for user_id, name in by_id.items():
-                if not self.opt_outs.is_opted_out(MemberRef(platform, user_id)):
-                    self._names.setdefault(platform, {}).setdefault(user_id, name)
-
     async def run(self) -> None:
         """Write the buffer when it fills up or the interval has passed; forever."""
         failed = False
@@ -288,8 +359,7 @@ class Recorder:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("writing participation counts failed; will retry")
-                failed = True
+                failed = True  # logged by _write, once per run of failures
 
     async def _wait(self, deadline: datetime, listen: bool) -> None:
         sleeper = asyncio.ensure_future(self.clock.sleep_until(deadline))

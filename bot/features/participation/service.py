@@ -5,10 +5,14 @@ views of them it needs (`ReadingProgress`, `OptedOut`)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import multiprocessing
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -23,10 +27,17 @@ from bot.core.periods import Period, parse_period, week_start
 from bot.core.refs import GroupRef, MemberRef, Place
 from bot.core.replies import Attachment, Field, Reply
 from bot.core.wording import chapters_checked_in, plural
-from bot.features.participation.charts import ChartSpec, render_png
+from bot.features.participation.charts import ChartSpec, render
 from bot.features.participation.recorder import Recorder
 from bot.features.participation.repo import COUNTERS, DailyRow, Participant, ParticipationRepo
-from bot.features.participation.stats import local_day, per_day, ranking, streaks, totals
+from bot.features.participation.stats import (
+    activity_per_day,
+    local_day,
+    per_day,
+    ranking,
+    streaks,
+    totals,
+)
 
 CHART_DAYS = 30
 CSV_COLUMNS = (
@@ -39,6 +50,40 @@ CSV_COLUMNS = (
     "book_id",
     "chapter",
 )
+
+TOP = 5  # members shown in the ranking
+
+# Draws a chart off the event loop; tests may record instead.
+Renderer = Callable[[ChartSpec], Awaitable[bytes]]
+
+
+class ChartProcess:
+    """Draws charts in a worker process. Matplotlib holds the GIL for long stretches while
+    it draws, so in a thread it would stall the event loop (and every other group's
+    commands) for a hundred milliseconds and more; in a process it delays only its reply.
+    The process starts with the first chart and is replaced if it dies."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def __call__(self, spec: ChartSpec) -> bytes:
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            try:
+                return await loop.run_in_executor(self._pool, render, spec)
+            except BrokenProcessPool:
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
 
 # Whether a member opted out of participation records (asked of the database).
 OptedOut = Callable[[MemberRef], Awaitable[bool]]
@@ -118,6 +163,8 @@ class StatsService:
         self.config = config
         self.progress: ReadingProgress = progress or NoProgress()
         self.is_opted_out = is_opted_out
+        self.charts = ChartProcess()
+        self.render: Renderer = self.charts
 
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)
@@ -133,11 +180,12 @@ class StatsService:
         return PlanLabel(chapter, text)
 
     async def members(self, place: Place) -> list[Participant]:
-        """Members with activity or check-ins kept in the group, with their latest names."""
-        ids = await self.repo.active_members(place.group)
-        ids |= {c.user_id for c in await self.progress.checkins(place)}
-        names = await self.repo.names(place.platform, ids)
-        return [Participant(i, names.get(i, i)) for i in sorted(ids)]
+        """Members with activity or check-ins kept in the group, with their latest names
+        (from the group's members, not its history)."""
+        named = await self.repo.members_named(place.group)
+        others = {c.user_id for c in await self.progress.checkins(place)} - named.keys()
+        named.update(await self.repo.names(place.platform, others))
+        return [Participant(i, named.get(i, i)) for i in sorted(named.keys() | others)]
 
     async def find_member(self, ctx: CommandContext, asked: str | None) -> Participant:
         place, caller = ctx.place, ctx.caller
@@ -170,26 +218,25 @@ class StatsService:
         await self.recorder.flush()
         member = await self.find_member(ctx, asked)
         place, today = ctx.place, self.today()
-        rows = await self.repo.daily(place.group, user_id=member.user_id)
-        name = rows[-1].display_name if rows else member.display_name
+        days = await self.repo.member_days(place.group, member.user_id)
+        name = member.display_name
+        if days:
+            kept = await self.repo.names(place.platform, [member.user_id])
+            name = kept.get(member.user_id, member.user_id)
         week = week_start(today).isoformat()
-        this_week = totals(r for r in rows if r.day >= week)
-        overall = totals(rows)
-        current, longest = streaks((date.fromisoformat(r.day) for r in rows if r.total), today)
+        this_week = totals(d for d in days if d.day >= week)
+        overall = totals(days)
+        current, longest = streaks((date.fromisoformat(d.day) for d in days if d.total), today)
         checkins = await self.progress.checkins(place, member.user_id)
         read = sorted({c.chapter for c in checkins})
         chapters = (await self.store.book_for(place)).numbers
         plan = await self.plan_label(place)
         period = Period(today - timedelta(days=CHART_DAYS - 1), today, "")
-        per = {d: 0 for d in (x.isoformat() for x in period.days)}
-        for row in rows:
-            if row.day in per:
-                per[row.day] += row.total
-        png = await render_png(
+        png = await self.render(
             ChartSpec(
                 title=f"{name}: the last {CHART_DAYS} days",
                 days=period.days,
-                bars=list(per.values()),
+                bars=activity_per_day(days, period),
                 bars_label="activity",
                 chapters=chapters,
                 progress=[1 if n in read else 0 for n in chapters],
@@ -222,19 +269,19 @@ class StatsService:
         place = ctx.place
         period = await self.period(place.group, text, "30d")
         first, last = period.first.isoformat(), period.last.isoformat()
-        rows = await self.repo.daily(place.group, first, last)
-        active = {r.user_id for r in rows if r.total}
-        overall = totals(rows)
-        posts, members_per_day = per_day(rows, period)
+        days = await self.repo.group_days(place.group, first, last)
+        who = await self.repo.period_members(place.group, first, last, TOP)
+        overall = totals(days)
+        posts, members_per_day = per_day(days, period)
         n_days = len(period.days)
         all_checkins = await self.progress.checkins(place)
         per_chapter = Counter(c.chapter for c in all_checkins if first <= c.day <= last)
         readers = Counter(c.chapter for c in all_checkins)
-        members = await self.members(place)
+        members = await self.repo.member_count(place.group, (c.user_id for c in all_checkins))
         chapters = (await self.store.book_for(place)).numbers
         plan = await self.plan_label(place)
         fields = [
-            Field("Active members", str(len(active))),
+            Field("Active members", str(who.active)),
             Field(
                 "Messages per day",
                 f"{overall.posts / n_days:.1f} ({overall.posts} in {plural(n_days, 'day')})",
@@ -247,7 +294,7 @@ class StatsService:
             Field("Quiz accuracy", overall.accuracy()),
         ]
         if self.config.leaderboard:
-            top = ranking(rows)
+            top = ranking(who.top, TOP)
             fields.append(
                 Field(
                     "Top participants (messages, replies and reactions)",
@@ -258,14 +305,13 @@ class StatsService:
                     or "nobody yet",
                 )
             )
-            users = len({r.user_id for r in rows if r.commands})
             fields.append(
                 Field(
                     "Commands to the bot (not ranked)",
-                    f"{plural(overall.commands, 'command')} by {plural(users, 'member')}",
+                    f"{plural(overall.commands, 'command')} by {plural(who.commanders, 'member')}",
                 )
             )
-        png = await render_png(
+        png = await self.render(
             ChartSpec(
                 title=f"The group: {period.label}",
                 days=period.days,
@@ -276,7 +322,7 @@ class StatsService:
                 chapters=chapters,
                 progress=[readers[n] for n in chapters],
                 progress_label="members checked in (all time)",
-                progress_max=len(members),
+                progress_max=members,
                 width=self.config.chart_width,
                 height=self.config.chart_height,
                 plan_chapter=plan.chapter,

@@ -6,15 +6,15 @@ Moscow belongs to that Moscow day whatever the UTC date. A week starts on Monday
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.periods import Period
 from bot.core.wording import plural
-from bot.features.participation.repo import DailyRow
+from bot.features.participation.repo import DayCounts, TopMember
 
 
 def local_day(at: datetime, tz: ZoneInfo) -> date:
@@ -68,6 +68,23 @@ def streaks(active: Iterable[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
+class Counts(Protocol):
+    """Counts of one row: a daily row, or a day's sums."""
+
+    @property
+    def messages(self) -> int: ...
+    @property
+    def thread_replies(self) -> int: ...
+    @property
+    def reactions(self) -> int: ...
+    @property
+    def quiz_answers(self) -> int: ...
+    @property
+    def quiz_correct(self) -> int: ...
+    @property
+    def commands(self) -> int: ...
+
+
 @dataclass
 class Totals:
     messages: int = 0
@@ -77,7 +94,7 @@ class Totals:
     quiz_correct: int = 0
     commands: int = 0
 
-    def add(self, row: DailyRow) -> None:
+    def add(self, row: Counts) -> None:
         self.messages += row.messages
         self.thread_replies += row.thread_replies
         self.reactions += row.reactions
@@ -131,39 +148,34 @@ class Totals:
         return ", ".join(parts)
 
 
-def totals(rows: Iterable[DailyRow]) -> Totals:
+def totals(rows: Iterable[Counts]) -> Totals:
     result = Totals()
     for row in rows:
         result.add(row)
     return result
 
 
-def per_day(rows: Iterable[DailyRow], period: Period) -> tuple[list[int], list[int]]:
+def per_day(days: Iterable[DayCounts], period: Period) -> tuple[list[int], list[int]]:
     """Messages (with thread replies) and active members for each day of the period."""
-    posts: dict[str, int] = defaultdict(int)
-    members: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        posts[row.day] += row.messages + row.thread_replies
-        if row.total:
-            members[row.day].add(row.user_id)
+    found = {d.day: d for d in days}
     keys = [d.isoformat() for d in period.days]
-    return [posts[k] for k in keys], [len(members[k]) for k in keys]
+    posts = [found[k].messages + found[k].thread_replies if k in found else 0 for k in keys]
+    return posts, [found[k].active if k in found else 0 for k in keys]
 
 
-def activity_per_day(rows: Iterable[DailyRow], period: Period) -> list[int]:
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row.day] += row.total
-    return [counts[d.isoformat()] for d in period.days]
+def activity_per_day(days: Iterable[DayCounts], period: Period) -> list[int]:
+    found = {d.day: d.total for d in days}
+    return [found.get(d.isoformat(), 0) for d in period.days]
 
 
-def ranking(rows: Iterable[DailyRow], limit: int = 5) -> list[tuple[str, Totals]]:
+def ranking(top: Iterable[TopMember], limit: int = 5) -> list[tuple[str, Totals]]:
     """Top members by messages, thread replies and reactions (commands and quiz answers do
-    not rank): (display name, their totals), ties by name."""
-    per: dict[str, Totals] = defaultdict(Totals)
-    names: dict[str, str] = {}
-    for row in rows:
-        per[row.user_id].add(row)
-        names[row.user_id] = row.display_name
-    ordered = sorted(per.items(), key=lambda kv: (-kv[1].ranked, names[kv[0]].lower()))
-    return [(names[uid], t) for uid, t in ordered[:limit] if t.ranked > 0]
+    not rank): (display name, their totals), ties by name, then by who came first."""
+    ordered = sorted(
+        (
+            (m, Totals(messages=m.messages, thread_replies=m.thread_replies, reactions=m.reactions))
+            for m in top
+        ),
+        key=lambda mt: (-mt[1].ranked, mt[0].display_name.lower(), mt[0].first_day, mt[0].user_id),
+    )
+    return [(m.display_name, t) for m, t in ordered[:limit] if t.ranked > 0]

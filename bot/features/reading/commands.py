@@ -72,14 +72,29 @@ def without_spoil(text: str | None, spoil: bool) -> str:
 commands: Commands[Reading] = Commands()
 
 
-@commands.command("chapters", "List the chapters of the group's book")
+@commands.command(
+    "chapters",
+    "List the chapters of the group's book",
+    details="Chapters past the spoiler line show their title only.",
+)
 async def chapters(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     book = await reading.book(ctx.place)
+    line = await reading.line(ctx)
     lines = [
         f"{c.number}. {c.title} ({len(c.quotes)} quotes, {len(c.quiz)} quiz items)"
+        if line.allows(c.number)
+        else f"{c.number}. {c.title} [past the spoiler line]"
         for c in book.chapters
     ]
-    return Reply(title=book.meta.title, text="\n".join(lines))
+    past = any(not line.allows(c.number) for c in book.chapters)
+    return Reply(
+        title=book.meta.title,
+        text="\n".join(lines),
+        footer=f"marked chapters are past {line.describe()}; {ctx.prefix}summary N spoil "
+        "shows one to you privately"
+        if past
+        else None,
+    )
 
 
 @commands.command(
@@ -171,7 +186,8 @@ async def glossary(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
             private=spoil,
             tags=frozenset({DIRECT}) if spoil else frozenset(),
         )
-    found = look_up(entries, asked)
+    # "Did you mean" names no term only chapters past the line introduce.
+    found = look_up(entries, asked, lambda entry: line.allows(entry[0].number))
     if found.entry is None:
         hint = (
             " Did you mean: " + ", ".join(found.suggestions) + "?"
@@ -239,7 +255,7 @@ async def about(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
     operator=True,  # it changes the content of every group
 )
 async def reload(reading: Reading, ctx: CommandContext, args: Args) -> Reply:
-    problems = reading.store.reload()
+    problems = await reading.store.reload_off_loop()
     if problems:
         shown = "\n".join(str(p) for p in problems[:15])
         more = f"\n...and {len(problems) - 15} more" if len(problems) > 15 else ""

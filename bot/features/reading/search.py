@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -79,9 +79,17 @@ def _key(text: str) -> str:
     return " ".join(words(text))
 
 
-def look_up(entries: Sequence[Entry], asked: str) -> Lookup:
+def anywhere(entry: Entry) -> bool:
+    return True
+
+
+def look_up(
+    entries: Sequence[Entry], asked: str, nameable: Callable[[Entry], bool] = anywhere
+) -> Lookup:
     """An exact term or alias first, then the one entry whose name has all the words
-    asked, then the closest name by spelling; otherwise suggestions."""
+    asked, then the closest name by spelling; otherwise suggestions. Suggestions name only
+    the entries `nameable` allows (not those past the member's spoiler line: they are
+    shown openly); an entry found may be any (its reply is shielded as a whole)."""
     wanted = words(asked)
     key = " ".join(wanted)
     names = [(_key(name), i) for i, (_, t) in enumerate(entries) for name in (t.term, *t.aliases)]
@@ -89,17 +97,13 @@ def look_up(entries: Sequence[Entry], asked: str) -> Lookup:
         if name == key and key:
             return Lookup(entries[i])
     if len(key.replace(" ", "")) < SHORTEST:
-        starting = [
-            entries[i][1].term
-            for name, i in names
-            if key and any(w.startswith(key) for w in name.split())
-        ]
-        return Lookup(None, suggestions=_distinct(starting)[:5])
+        starting = [i for name, i in names if key and any(w.startswith(key) for w in name.split())]
+        return Lookup(None, suggestions=_named(entries, starting, nameable)[:5])
     by_words = _distinct_entries(i for name, i in names if has_words(name, wanted))
     if len(by_words) == 1:
         return Lookup(entries[by_words[0]])
     if by_words:
-        return Lookup(None, suggestions=tuple(entries[i][1].term for i in by_words[:5]))
+        return Lookup(None, suggestions=_named(entries, by_words, nameable)[:5])
     scored = sorted(((fuzz.ratio(key, name), i) for name, i in names), key=lambda s: -s[0])
     best: dict[int, float] = {}
     for score, i in scored:
@@ -107,12 +111,15 @@ def look_up(entries: Sequence[Entry], asked: str) -> Lookup:
     ranked = sorted(best.items(), key=lambda item: -item[1])
     if ranked and ranked[0][1] >= CLOSEST and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         return Lookup(entries[ranked[0][0]], closest=True)
-    suggested = tuple(entries[i][1].term for i, score in ranked[:3] if score >= SUGGEST)
-    return Lookup(None, suggestions=suggested)
+    close = [i for i, score in ranked if score >= SUGGEST]
+    return Lookup(None, suggestions=_named(entries, close, nameable)[:3])
 
 
-def _distinct(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(names))
+def _named(
+    entries: Sequence[Entry], indexes: Iterable[int], nameable: Callable[[Entry], bool]
+) -> tuple[str, ...]:
+    """The distinct terms of these entries, in order, leaving out those not nameable."""
+    return tuple(dict.fromkeys(entries[i][1].term for i in indexes if nameable(entries[i])))
 
 
 def _distinct_entries(indexes: Iterable[int]) -> list[int]:

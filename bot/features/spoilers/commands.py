@@ -55,7 +55,9 @@ async def spoilers_show(spoilers: SpoilersService, ctx: CommandContext, args: Ar
 @commands.command(
     "spoilers set",
     "Set the group's spoiler shield: off, plan or member",
-    Arg("mode", "off, plan or member", required=True, choices=MODES),
+    # Named like other keyword arguments (daily set time HH:MM), so that both
+    # `spoilers set plan` and `spoilers set mode plan` work.
+    Arg("mode", "off, plan or member", required=True, choices=MODES, keyword="mode"),
     moderator=True,
 )
 async def spoilers_set(spoilers: SpoilersService, ctx: CommandContext, args: Args) -> Reply:
