@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.core.commands import MAX_LINE
 from bot.core.refs import Caller, Place
 from bot.core.safety import neutralise_mentions
+from bot.core.words import MAX_LINE
 from tests.harness import ROOT, SHIPPED_CONTENT, ConsoleBot, console_bot
 from tests.quiz_helpers import QUIZ_CONTENT
 

@@ -17,14 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import Config, load_config
-from bot.core.commands import (
-    MAX_LINE,
-    CommandTable,
-    UsageError,
-    UserError,
-    parse_words,
-    split_words,
-)
+from bot.core.commands import CommandTable, UsageError, UserError, parse_words
+from bot.core.words import MAX_LINE, split_words
 from bot.yamlfiles.document import ProblemsError
 from tests.harness import ConsoleBot, console_bot
 

@@ -18,10 +18,8 @@ from bot.core.commands import (
     CommandTable,
     UsageError,
     UserError,
-    line_too_long,
     parse_mapping,
     parse_words,
-    split_words,
 )
 from bot.core.member_data import NoOptOuts, OptOuts
 from bot.core.outbox import Outbox
@@ -29,6 +27,7 @@ from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import NO_TRACE, Reply, error
 from bot.core.suggestions import Suggester, Suggestion
 from bot.core.threads import Threads
+from bot.core.words import line_too_long, split_words
 
 log = logging.getLogger(__name__)
 
