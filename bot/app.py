@@ -27,9 +27,11 @@ from bot.core.member_data import MemberData
 from bot.core.refs import Place
 from bot.core.supervisor import Supervisor
 from bot.features.books.feature import BooksFeature
+from bot.features.chapters.feature import ChaptersFeature
 from bot.features.daily.feature import DailyFeature, timezone_suggestions
 from bot.features.help.commands import HelpFeature
 from bot.features.participation.feature import ParticipationFeature
+from bot.features.plan.checkins import PlanCheckIns
 from bot.features.plan.feature import PlanFeature
 from bot.features.privacy.feature import PrivacyFeature
 from bot.features.quiz.feature import QuizFeature
@@ -217,6 +219,21 @@ async def _build(
         return settings.local_time, settings.timezone
 
     quiz = QuizFeature(config.quiz, store, db, engine, clock, rng, supervisor, tz)
+    # Chapter threads check members in through the plan and follow its chapter.
+    chapters = ChaptersFeature(
+        db,
+        store,
+        clock,
+        engine,
+        supervisor,
+        PlanCheckIns(plan.service, privacy.service.is_opted_out),
+        current_chapter,
+        poll_hours=config.chapters.poll_hours,
+        progress_poll_hours=config.chapters.progress_poll_hours,
+        is_opted_out=privacy.service.is_opted_out,
+        open_with_plan=config.chapters.open_with_plan,
+    )
+    plan.service.reached.append(chapters.service.reached)
     # The spoiler shield draws each member's line from the plan and their check-ins; the
     # features that show content ask it through `line_of`.
     spoilers = SpoilersFeature(db, clock, current_chapter, plan.service.position)
@@ -244,6 +261,7 @@ async def _build(
             daily_time,
             is_opted_out=privacy.service.is_opted_out,
         ),
+        chapters,
     ):
         app.register(feature)
     # Judged quiz answers go to the features that learn from them (spaced review).

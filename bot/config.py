@@ -153,6 +153,15 @@ class DailyConfig(Section):
         )
 
 
+class ChaptersConfig(Section):
+    # Hours a moderator's `poll` stays open before its results are posted (1 to 768).
+    poll_hours: int = Field(default=24, ge=1, le=768)
+    # Hours a chapter thread's "How far are you?" poll stays open (1 to 768).
+    progress_poll_hours: int = Field(default=168, ge=1, le=768)
+    # A moderator's `plan set N` also opens chapter N's thread (when it has none).
+    open_with_plan: bool = True
+
+
 class DiscordConfig(Section):
     # Name of the environment variable holding the bot token (never the token itself).
     token_env: str = "DISCORD_TOKEN"  # noqa: S105  (a variable name, not a secret)
@@ -172,6 +181,9 @@ class DiscordConfig(Section):
     # syncs the slash commands; the others do not.
     shard_count: int | None = Field(default=None, ge=1, le=100_000)
     shard_ids: list[int] | None = None  # each within 0..shard_count-1 (checked below)
+    # A forum channel id: chapter discussions open as posts there, tagged with the chapter,
+    # instead of threads in the channel where `chapter open` runs.
+    forum_channel: int | None = Field(default=None, ge=0, le=MAX_ID)
 
     @model_validator(mode="after")
     def _shards(self) -> DiscordConfig:
@@ -238,6 +250,9 @@ class MatrixConfig(Section):
     lease_renew_every: float = seconds(15.0, high=600)
     # Seconds an SQLite lease lasts without renewal (PostgreSQL's dies with its holder).
     lease_timeout: float = seconds(45.0, high=3600)
+    # Quiz questions with lettered choices go out as undisclosed MSC3381 polls (results
+    # hidden until the reveal) instead of a message with reactions.
+    quiz_polls: bool = False
 
     @model_validator(mode="after")
     def _lease_outlasts_renewal(self) -> MatrixConfig:
@@ -266,6 +281,7 @@ class Config(Section):
     quiz: QuizConfig = Field(default_factory=QuizConfig)
     participation: ParticipationConfig = Field(default_factory=ParticipationConfig)
     daily: DailyConfig = Field(default_factory=DailyConfig)
+    chapters: ChaptersConfig = Field(default_factory=ChaptersConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     matrix: MatrixConfig = Field(default_factory=MatrixConfig)
 

@@ -10,18 +10,22 @@ from tests.discord_fake.server import FakeDiscord
 GUILDS = 1 << 0
 GUILD_MESSAGES = 1 << 9
 GUILD_MESSAGE_REACTIONS = 1 << 10
+GUILD_MESSAGE_POLLS = 1 << 24  # votes in native polls (chapter threads); not privileged
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 
-async def test_identify_asks_for_guilds_messages_and_reactions_only(
+async def test_identify_asks_for_guilds_messages_reactions_and_polls_only(
     tmp_path: Path, fake_discord: FakeDiscord
 ) -> None:
-    """The bot connects, identifies with guilds + guild messages + reactions, and is ready."""
+    """The bot connects, identifies with guilds + guild messages + reactions + poll votes,
+    and is ready."""
     async with discord_bot(tmp_path, fake_discord) as bot:
         assert bot.alive()
         assert bot.adapter.client.get_guild(1000) is not None
     (identify,) = fake_discord.identifies
-    assert identify["intents"] == GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS
+    assert identify["intents"] == (
+        GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | GUILD_MESSAGE_POLLS
+    )
     assert identify["intents"] & PRIVILEGED == 0
 
 

@@ -48,7 +48,7 @@ async def test_reactions_pick_redactions_withdraw_and_text_answers_get_a_check(
     async with world.bot(bot_user) as bot:
         install(bot, picks)
         alice, bob, room = await setup_room(world, bot_user)
-        await alice.say(room, "!poll")
+        await alice.say(room, "!colours")
         question = await alice.notice(room, "Which colour?", sender=bot_user)
         assert "🇦 A) red" in question["content"]["body"]
         for key in ("🇦", "🇧", "🇨"):
@@ -91,7 +91,7 @@ async def test_restart_keeps_choices_and_token_answers_missed_commands_once(
     async with world.bot(bot_user) as bot:
         install(bot, picks)
         alice, bob, room = await setup_room(world, bot_user)
-        await alice.say(room, "!poll")
+        await alice.say(room, "!colours")
         question = await alice.notice(room, "Which colour?", sender=bot_user)
         await alice.say(room, "!chapters")
         chapters = await alice.notice(room, "15.", sender=bot_user)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.console_threads import ConsoleThreads
 from bot.adapters.render_text import render_reply
 from bot.config import ConsoleConfig
 from bot.core.engine import Engine
@@ -78,6 +79,7 @@ class ConsoleAdapter:
         # The prompt at a terminal (run() sets it); None when input is piped.
         self.prompt: Prompt | None = None
         engine.outbox.register(PLATFORM, self)
+        engine.threads.register(PLATFORM, ConsoleThreads(self))
 
     def caller(self, user: str | None = None, moderator: bool | None = None) -> Caller:
         name = user or self.user

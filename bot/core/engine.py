@@ -26,6 +26,7 @@ from bot.core.outbox import Outbox
 from bot.core.refs import Caller, MemberRef, Place
 from bot.core.replies import NO_TRACE, Reply, error
 from bot.core.suggestions import Suggester, Suggestion
+from bot.core.threads import Threads
 from bot.core.words import line_too_long, split_words
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class Engine:
         self.moderators = moderators or ModeratorPolicy()
         self.sinks = list(sinks)
         self.outbox = Outbox()
+        # Discussion threads and native polls of the adapters that have them.
+        self.threads = Threads(may_keep=self._may_keep_vote)
         # Lines features and adapters add to `help` (how quiz points are counted...).
         self.help_notes: list[str] = []
         # Autocomplete by argument hint ("chapter", "term", "timezone").
@@ -118,6 +121,10 @@ class Engine:
         """Whether data about this member may be kept (they have not opted out); adapters
         ask it before they store a member's id (a Matrix reaction picking an answer)."""
         return not self.opt_outs.is_opted_out(member)
+
+    async def _may_keep_vote(self, member: MemberRef) -> bool:
+        """A vote in a native poll is kept only for a member who has not opted out."""
+        return not await self._opted_out(member)
 
     async def _opted_out(self, member: MemberRef) -> bool:
         """Before a command keeps member data: known here, or asked of the database (an

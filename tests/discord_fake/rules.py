@@ -13,6 +13,11 @@ passes. The limits are those of Discord's documentation (see docs/platforms.md):
   lowercase; description 1-100; at most 25 options and 25 choices; choice name 1-100;
   required options before optional ones; 8000 characters per command (names,
   descriptions and choice names and values); at most 100 chat-input commands.
+- Message Resource, Poll Create Request Object (and the OpenAPI PollCreateRequest):
+  question.text 1-300; 1-10 answers, each poll_media.text 1-55; duration a whole number
+  of hours 1-768; allow_multiselect a boolean.
+- Channel Resource, Start Thread without Message / in Forum or Media Channel: name 1-100;
+  at most 5 applied tags; a forum post needs its first message.
 """
 
 from __future__ import annotations
@@ -163,6 +168,82 @@ def message_errors(body: dict[str, Any]) -> Errors:
             error("MAX_EMBED_SIZE_EXCEEDED", f"Embed size exceeds maximum size of {EMBED_TOTAL}"),
         )
     _component_errors(errors, body.get("components") or [])
+    if body.get("poll") is not None:
+        for path, found in poll_errors(body["poll"]):
+            _put(errors, ["poll", *path], found)
+    return errors
+
+
+# -- polls and threads ------------------------------------------------------------------
+
+POLL_QUESTION_LIMIT = 300
+POLL_ANSWER_LIMIT = 55
+POLL_ANSWERS = 10
+POLL_HOURS = (1, 768)
+THREAD_NAME_LIMIT = 100
+APPLIED_TAGS_LIMIT = 5
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def poll_errors(poll: Any) -> list[tuple[list[str], Errors]]:
+    """What Discord says about a message's `poll` (path inside the poll, errors)."""
+    if not isinstance(poll, dict):
+        return [([], error("DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"))]
+    found: list[tuple[list[str], Errors]] = []
+    question = (poll.get("question") or {}).get("text")
+    if not isinstance(question, str) or not 1 <= len(question) <= POLL_QUESTION_LIMIT:
+        found.append((["question", "text"], bad_length(1, POLL_QUESTION_LIMIT)))
+    answers = poll.get("answers")
+    if not isinstance(answers, list) or not 1 <= len(answers) <= POLL_ANSWERS:
+        found.append((["answers"], bad_length(1, POLL_ANSWERS)))
+        answers = []
+    for i, answer in enumerate(answers):
+        text = ((answer or {}).get("poll_media") or {}).get("text")
+        if not isinstance(text, str) or not 1 <= len(text) <= POLL_ANSWER_LIMIT:
+            found.append(
+                (["answers", str(i), "poll_media", "text"], bad_length(1, POLL_ANSWER_LIMIT))
+            )
+    duration = poll.get("duration", 24)
+    if duration is not None and (
+        not _int(duration) or not POLL_HOURS[0] <= duration <= POLL_HOURS[1]
+    ):
+        found.append(
+            (
+                ["duration"],
+                error(
+                    "NUMBER_TYPE_MAX",
+                    f"Must be a whole number of hours from {POLL_HOURS[0]} to {POLL_HOURS[1]}.",
+                ),
+            )
+        )
+    multiselect = poll.get("allow_multiselect")
+    if multiselect is not None and not isinstance(multiselect, bool):
+        found.append((["allow_multiselect"], error("BOOLEAN_TYPE_CONVERT", "Must be a boolean.")))
+    return found
+
+
+def thread_errors(body: dict[str, Any], forum: bool) -> Errors:
+    """What Discord says about a thread to start (in a text channel, or a forum post)."""
+    errors: Errors = {}
+    name = body.get("name")
+    if not isinstance(name, str) or not 1 <= len(name) <= THREAD_NAME_LIMIT:
+        _put(errors, ["name"], bad_length(1, THREAD_NAME_LIMIT))
+    tags = body.get("applied_tags") or []
+    if len(tags) > APPLIED_TAGS_LIMIT:
+        _put(errors, ["applied_tags"], too_long(APPLIED_TAGS_LIMIT))
+    if forum:
+        message = body.get("message")
+        if not isinstance(message, dict):
+            _put(errors, ["message"], error("BASE_TYPE_REQUIRED", "This field is required"))
+        else:
+            inner = message_errors(message)
+            if inner:
+                errors.setdefault("message", {}).update(inner)
+    elif body.get("type") not in (None, 10, 11, 12):
+        _put(errors, ["type"], error("BASE_TYPE_CHOICES", "Value must be one of {10, 11, 12}."))
     return errors
 
 

@@ -66,6 +66,7 @@ from tests.discord_fake.payloads import (  # noqa: F401  (re-exported for the te
     member_payload,
     user_payload,
 )
+from tests.discord_fake.threads import Threads, poll_response
 
 
 @dataclass
@@ -178,6 +179,9 @@ class FakeDiscord:
         self.upload_limit = DEFAULT_UPLOAD_LIMIT
         self.changed = asyncio.Condition()
         self._ids = itertools.count(5000)
+        # Threads, forum posts and polls (threads.py); gateway events a request causes.
+        self.threads = Threads(self)
+        self.pending_events: list[tuple[str, dict[str, Any]]] = []
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.base = ""
@@ -513,7 +517,7 @@ class FakeDiscord:
             "type": 0,
             "flags": flags | int(body.get("flags") or 0),
             "components": body.get("components") or [],
-        }
+        } | ({"poll": poll_response(body["poll"])} if body.get("poll") else {})
 
     def store(self, message: dict[str, Any]) -> dict[str, Any]:
         self.messages[int(message["id"])] = message
@@ -556,11 +560,16 @@ class FakeDiscord:
         try:
             try:
                 response = self._answer(request.method, path, body or {}, files)
+                record.status = response.status
             except Refused as refused:
                 record.status = refused.status
                 response = json_response(refused.body, refused.status)
             if isinstance(response, web.Response) and response.body:
                 record.response = json.loads(bytes(response.body))  # type: ignore[arg-type]
+            events, self.pending_events = self.pending_events, []
+            for event, data in events:
+                with contextlib.suppress(LookupError, IndexError):  # no bot connected
+                    await self.dispatch(event, data)
             return response
         finally:
             await self._note()
@@ -568,6 +577,8 @@ class FakeDiscord:
     def _answer(
         self, method: str, path: str, body: Any, files: list[tuple[str, bytes]]
     ) -> web.StreamResponse:
+        if (threads := self.threads.answer(method, path, body)) is not None:
+            return threads
         if method == "GET" and path == "/users/@me":
             return json_response(BOT_USER)
         if method == "GET" and path == "/oauth2/applications/@me":

@@ -11,7 +11,7 @@ from bot.core.replies import Attachment, ChoiceSet, Reply
 def poll_commands(picks: dict[str, str]) -> CommandSet:
     cs = CommandSet()
 
-    @cs.command("poll", "Post a poll")
+    @cs.command("colours", "Post a lettered question (a poll of colours)")
     async def poll(ctx: CommandContext, args: Args) -> Reply:
         return Reply(
             text="Which colour?",

@@ -28,6 +28,7 @@ from bot.adapters.discord.commands import SlashCommands
 from bot.adapters.discord.direct import DirectMessages
 from bot.adapters.discord.send import ChoiceButton, Sender
 from bot.adapters.discord.sync import SyncRefused, one_line, sync_commands
+from bot.adapters.discord.threads import DiscordThreads, vote_of
 from bot.config import DiscordConfig
 from bot.core.engine import Engine
 from bot.core.keyvalue import KeyValueStore
@@ -70,6 +71,7 @@ def intents() -> discord.Intents:
     wanted.guilds = True
     wanted.guild_messages = True
     wanted.guild_reactions = True
+    wanted.guild_polls = True  # votes in native polls (not privileged)
     return wanted
 
 
@@ -95,6 +97,12 @@ class KruzhokClient(discord.Client):
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         self.kruzhok.on_reaction(payload)
+
+    async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.kruzhok.on_poll_vote(payload, removed=False)
+
+    async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.kruzhok.on_poll_vote(payload, removed=True)
 
 
 class ShardedKruzhokClient(KruzhokClient, discord.AutoShardedClient):
@@ -149,6 +157,9 @@ class DiscordAdapter:
         self.sender = Sender(self.client, self.settings)
         self.direct = DirectMessages(self.client)
         engine.outbox.register(PLATFORM, self)
+        engine.threads.register(
+            PLATFORM, DiscordThreads(self.client, self.sender, config.forum_channel)
+        )
         for name, slash_name in sorted(self.slash.renamed.items()):
             engine.help_notes.append(f"On Discord, /{name} is /{slash_name}.")
 
@@ -346,6 +357,12 @@ class DiscordAdapter:
         caller = caller_of(message.author, None)
         place = place_of(message.guild.id, message.channel, message.channel.id)
         await self.engine.on_message(caller, place, "")
+
+    async def on_poll_vote(self, payload: discord.RawPollVoteActionEvent, removed: bool) -> None:
+        """A vote in a native poll goes to the features that listen (a chapter's check-in)."""
+        vote = vote_of(self.client, payload, removed, self.engine.clock.now())
+        if vote is not None:
+            await self.engine.threads.vote(vote)
 
     def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
         if payload.guild_id is None or payload.member is None or payload.member.bot:

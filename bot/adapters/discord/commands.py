@@ -57,7 +57,7 @@ COMMAND_SIZE_LIMIT = 8000  # names, descriptions, choice names and values of one
 
 AUTOCOMPLETE_HINTS = frozenset({"book", "chapter", "term", "timezone"})
 # The subcommand name a plain command takes when its name is also a group's.
-PLAIN_SUBCOMMAND = {"stats": "me"}
+PLAIN_SUBCOMMAND = {"stats": "me", "poll": "new"}
 DEFAULT_PLAIN_SUBCOMMAND = "show"
 # What Discord accepts as a command, subcommand or option name (the ASCII part of it).
 NAME = re.compile(r"[-_a-z0-9]{1,32}")

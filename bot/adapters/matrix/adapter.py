@@ -26,6 +26,7 @@ from bot.adapters.matrix.login import (
     make_client,
 )
 from bot.adapters.matrix.outgoing import ReplyQueue
+from bot.adapters.matrix.polls import MatrixThreads
 from bot.adapters.matrix.power import RoomPowers
 from bot.adapters.matrix.render import Target
 from bot.adapters.matrix.rooms import RoomKeeper
@@ -72,7 +73,7 @@ class MatrixAdapter:
         self.me = config.user_id
         self.state = state
         self.lease: SyncLease = lease or SoleLease()
-        self.sender = MatrixSender(self.client, self.state, clock)
+        self.sender = MatrixSender(self.client, self.state, clock, config.quiz_polls)
         self.lines = RoomLines(state)
         self.rooms = RoomKeeper(self.client, config, self.lines)
         self.powers = RoomPowers(self.rooms.load_power_state, config.moderator_power_level)
@@ -103,6 +104,7 @@ class MatrixAdapter:
         # Why the adapter could not start (a refused login), for the exit code.
         self.failed: str | None = None
         self.engine.outbox.register(PLATFORM, self)
+        self.engine.threads.register(PLATFORM, MatrixThreads(self.sender, self.lines))
 
     # -- lifecycle -------------------------------------------------------------------
 

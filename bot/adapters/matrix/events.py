@@ -1,7 +1,8 @@
 """Room events turned into core calls: `!name args` messages run commands, other messages
 (text, images, files, voice, video, stickers, poll answers) and reactions are recorded as
 activity (never their text); a reaction with a letter on a message that carried choices
-runs the choice's line, and its redaction withdraws it.
+runs the choice's line, and its redaction withdraws it; a poll answer is a vote (or, on
+a quiz question asked as a poll, the member's answer).
 
 Quiet in shared rooms: a `!word` that is none of the bot's commands (another bot's,
 perhaps) is only activity, unless the message mentions the bot or the room is a direct
@@ -19,6 +20,7 @@ from nio import AsyncClient, MatrixRoom, MegolmEvent, RoomGetStateEventResponse
 
 from bot.adapters.matrix.links import RoomLines
 from bot.adapters.matrix.outgoing import ReplyQueue
+from bot.adapters.matrix.poll_events import indexes, response_of
 from bot.adapters.matrix.power import RoomPowers
 from bot.adapters.matrix.render import Target, choice_index, strip_reply_fallback
 from bot.adapters.matrix.send import MatrixSender
@@ -28,6 +30,7 @@ from bot.core.clock import Clock
 from bot.core.engine import PREFIXES, Engine
 from bot.core.refs import Caller, Place
 from bot.core.replies import Reply
+from bot.core.threads import Vote, VoteMode
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ class EventHandler:
         if kind == "m.room.message":
             await self._on_message(room_id, sender, event_id, content)
         elif kind in PARTICIPATION_EVENTS:
-            await self._on_participation(room_id, sender, content)
+            await self._on_participation(room_id, sender, content, str(kind))
         elif kind == "m.reaction":
             await self._on_reaction(room_id, sender, event_id, content)
         else:
@@ -143,11 +146,38 @@ class EventHandler:
             )
 
     async def _on_participation(
-        self, room_id: str, sender: str, content: Mapping[str, Any]
+        self, room_id: str, sender: str, content: Mapping[str, Any], kind: str = ""
     ) -> None:
-        """A sticker or a poll answer: taking part, recorded like a message."""
+        """A sticker or a poll answer: taking part, recorded like a message; a poll answer
+        is also a vote (polls.py)."""
         place = await self._place(room_id, _thread_of(content))
         await self.engine.on_message(await self.caller(room_id, sender, False), place, "")
+        if (found := response_of(kind, content)) is not None:
+            await self._on_poll_response(room_id, sender, *found)
+
+    async def _on_poll_response(
+        self, room_id: str, sender: str, poll_id: str, answers: list[str]
+    ) -> None:
+        """A quiz poll's response is the member's answer (their latest counts); any other
+        goes to the features as a vote replacing the member's earlier one."""
+        place = await self._place(room_id)
+        choices = await self.state.choices(poll_id)
+        if choices is not None:
+            chosen = indexes(answers, len(choices.options))
+            line = choices.pick_line(chosen[0]) if chosen else choices.withdraw_line()
+            if line is None:
+                return
+            caller = await self.caller(room_id, sender, check_power=True)
+            replies = await self.engine.run_line(caller, place, line, prefix="!")
+            self._queue(room_id, replies, poll_id, caller)
+            return
+        caller = await self.caller(room_id, sender, check_power=False)
+        options = tuple(int(a) - 1 for a in answers if a.isdigit() and int(a) >= 1)
+        if len(options) != len(answers):
+            options = ()  # an unknown answer id spoils the vote
+        await self.engine.threads.vote(
+            Vote(place, caller, poll_id, options, VoteMode.REPLACE, self.clock.now())
+        )
 
     async def _answers(self, room_id: str, text: str, content: Mapping[str, Any]) -> bool:
         """Whether a command-like line gets an answer: always for the bot's own commands;

@@ -23,6 +23,12 @@ from nio import (
 
 from bot.adapters.matrix.direct import ENCRYPTION_STATE, mark_direct
 from bot.adapters.matrix.event_size import MAX_PIECES, split_notice
+from bot.adapters.matrix.poll_events import (
+    POLL_END,
+    POLL_START,
+    poll_end_content,
+    poll_start_content,
+)
 from bot.adapters.matrix.render import (
     ACK,
     NO_TARGET,
@@ -35,16 +41,27 @@ from bot.adapters.matrix.render import (
 from bot.adapters.matrix.state import MatrixStore
 from bot.core.clock import Clock
 from bot.core.outbox import PostError
-from bot.core.replies import DIRECT, Attachment, Reply
+from bot.core.replies import DIRECT, LETTERS, Attachment, ChoiceSet, Reply
 
 log = logging.getLogger(__name__)
 
 
+def is_group_question(reply: Reply) -> bool:
+    """A group quiz's question shown to the room (not a private practice one)."""
+    return "quiz-question" in reply.tags and "practice" not in reply.tags and not reply.private
+
+
 class MatrixSender:
-    def __init__(self, client: AsyncClient, state: MatrixStore, clock: Clock) -> None:
+    def __init__(
+        self, client: AsyncClient, state: MatrixStore, clock: Clock, quiz_polls: bool = False
+    ) -> None:
         self.client = client
         self.state = state
         self.clock = clock
+        # matrix.quiz_polls: a group quiz's lettered question goes out as an undisclosed
+        # poll, not with reactions; its token -> (room, poll event), to end it at the reveal.
+        self.quiz_polls = quiz_polls
+        self.quiz_poll_events: dict[str, tuple[str, str]] = {}
 
     async def send_replies(
         self,
@@ -82,13 +99,36 @@ class MatrixSender:
                     await self.state.save_choices(
                         event_id, room_id, reply.choices, self.clock.now()
                     )
-                    if not reply.choices.closed:
+                    if not reply.choices.closed and self.quiz_polls and is_group_question(reply):
+                        await self.send_quiz_poll(room_id, reply, reply.choices, target)
+                    elif not reply.choices.closed:
                         for i in range(len(reply.choices.options)):
                             await self.react(room_id, event_id, letter_emoji(i))
+                    else:
+                        await self.end_quiz_poll(reply.choices)
             if reply.image is not None:
                 await self.send_media(room_id, reply.image, "m.image", target)
             if reply.file is not None:
                 await self.send_media(room_id, reply.file, "m.file", target)
+
+    async def send_quiz_poll(
+        self, room_id: str, reply: Reply, choices: ChoiceSet, target: Target
+    ) -> None:
+        """The question's choices as an undisclosed poll (results hidden until the end);
+        a member's response picks, and their latest response is their answer."""
+        question = reply.text or reply.title or "Your answer"
+        options = [f"{LETTERS[i]}) {o}" for i, o in enumerate(choices.options)]
+        content = poll_start_content(question, options, undisclosed=True, target=target)
+        poll_id = await self.send(room_id, POLL_START, content)
+        await self.state.save_choices(poll_id, room_id, choices, self.clock.now())
+        self.quiz_poll_events[choices.token] = (room_id, poll_id)
+
+    async def end_quiz_poll(self, choices: ChoiceSet) -> None:
+        sent = self.quiz_poll_events.pop(choices.token, None)
+        if sent is not None:
+            room_id, poll_id = sent
+            text = "The question has closed."
+            await self.send(room_id, POLL_END, poll_end_content(poll_id, text, {}))
 
     async def send_notice(self, room_id: str, content: dict[str, Any], target: Target) -> str:
         """Send a notice whole, or cut into notices that fit the event size limit, or,

@@ -30,7 +30,7 @@ def as_date(raw: str) -> date:
     Arg("due", "due date, year-month-day", keyword="due", convert=as_date, metavar="date"),
     moderator=True,
 )
-async def plan_set(plan: PlanService, ctx: CommandContext, args: Args) -> Reply:
+async def plan_set(plan: PlanService, ctx: CommandContext, args: Args) -> list[Reply]:
     number = args.int("chapter")
     assert number is not None
     book = await plan.book(ctx.place)
@@ -43,11 +43,17 @@ async def plan_set(plan: PlanService, ctx: CommandContext, args: Args) -> Reply:
             f"The due date {due.isoformat()} is in the past (today is {today.isoformat()})."
         )
     made = await plan.set(ctx.place, book, number, due)
-    return Reply(
-        title="Reading plan set",
-        text=f"The group reads {chapter_title(book, number)}, {due_text(made.due, today)}.",
-        footer=f"Members check in with {ctx.prefix}read {number}",
-    )
+    replies = [
+        Reply(
+            title="Reading plan set",
+            text=f"The group reads {chapter_title(book, number)}, {due_text(made.due, today)}.",
+            footer=f"Members check in with {ctx.prefix}read {number}",
+        )
+    ]
+    for listener in plan.reached:
+        if (said := await listener(ctx.place, number, ctx.prefix)) is not None:
+            replies.append(said)
+    return replies
 
 
 @commands.command("plan clear", "Clear the reading plan", moderator=True)

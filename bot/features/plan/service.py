@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.library import ContentStore
 from bot.content.model import Book
-from bot.core.chapters import Reading
+from bot.core.chapters import ChapterReached, Reading
 from bot.core.clock import Clock
 from bot.core.refs import GroupRef, MemberRef, Place
 from bot.features.plan.repo import CheckIn, Plan, PlanRepo
@@ -73,6 +73,8 @@ class PlanService:
         self.tz = tz
         # Set by the composition root once participation is built (the two need each other).
         self.activity: GroupActivity = NoActivity()
+        # Told when the plan reaches a chapter (chapter threads open); set by the root.
+        self.reached: list[ChapterReached] = []
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
