@@ -25,7 +25,7 @@ from bot.core.commands import UserError
 from bot.core.outbox import Outbox, PostError
 from bot.core.refs import GroupRef, Place
 from bot.core.replies import Reply
-from bot.core.spoilers import LineOf, no_line
+from bot.core.spoilers import Line, LineOf, no_line
 from bot.core.timeofday import parse_time
 from bot.features.daily.model import (
     ChapterScope,
@@ -227,10 +227,14 @@ class DailyService:
         book: Book,
         cache: dict[tuple[str, int | None], Pool] | None = None,
         plans: dict[GroupRef, int | None] | None = None,
+        lines: dict[GroupRef, Line] | None = None,
+        shielded: dict[tuple[str, int | None, int | None], Pool] | None = None,
     ) -> Pool:
         """The quotes of `book` a place's setting allows: one chapter, the plan's chapter,
-        or all (also for `current` when there is no plan or the book lacks its chapter).
-        `plans` keeps the plan's chapter of each group for a round (asked once a group)."""
+        or all (also for `current` when there is no plan or the book lacks its chapter),
+        up to the spoiler line. For a round, `plans` and `lines` keep the plan's chapter
+        and the channel's spoiler line of each group (asked once a group), and `cache`
+        and `shielded` the pools before and after the line (made once each)."""
         planned = None
         if scope.kind is ScopeKind.CURRENT:
             if plans is None:
@@ -245,7 +249,19 @@ class DailyService:
             pool = pool_of(book, number)
         else:
             pool = cache[key] = cache.get(key) or pool_of(book, number)
-        return within_line(pool, await self.line_of(place, None))
+        if lines is None:
+            line = await self.line_of(place, None)
+        elif place.group in lines:
+            line = lines[place.group]
+        else:
+            line = lines[place.group] = await self.line_of(place, None)
+        if shielded is None or line.limit is None:
+            return within_line(pool, line)
+        cut = (book.meta.id, number, line.limit)
+        found = shielded.get(cut)
+        if found is None:
+            found = shielded[cut] = within_line(pool, line)
+        return found
 
     def compose(self, chapter: Chapter, quote: Quote, prompt: bool) -> list[Reply]:
         return compose(chapter, quote, prompt, self.rng)
@@ -348,7 +364,13 @@ class DailyService:
         try:
             book = await self._book(row.place, round_.books)
             pool = await self.eligible(
-                settings.chapter, row.place, book, round_.pools, round_.plans
+                settings.chapter,
+                row.place,
+                book,
+                round_.pools,
+                round_.plans,
+                round_.lines,
+                round_.shielded,
             )
         except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
             log.exception("daily quote for %s: could not find the quotes", row.place)
@@ -427,6 +449,8 @@ class Round:
     books: dict[GroupRef, Book] = field(default_factory=dict)
     pools: dict[tuple[str, int | None], Pool] = field(default_factory=dict)
     plans: dict[GroupRef, int | None] = field(default_factory=dict)
+    lines: dict[GroupRef, Line] = field(default_factory=dict)
+    shielded: dict[tuple[str, int | None, int | None], Pool] = field(default_factory=dict)
 
 
 def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:
