@@ -204,14 +204,14 @@ class DailyRepo:
             taken = [p for p in current if (p.schedule_id, p.local_date) in taken_days]
             # A plain INSERT: should a day be taken after all, the key refuses it and the
             # whole chunk rolls back rather than post twice.
-            await self.db.executemany(
+            await self._many(
                 CLAIM_INSERT,
                 [
                     (p.local_date, p.book_id, p.status.value, p.quote_id, now, p.schedule_id)
                     for p in mine
                 ],
             )
-            await self.db.executemany(
+            await self._many(
                 CLAIM_UPDATE,
                 [
                     (
@@ -230,12 +230,17 @@ class DailyRepo:
                     for p in mine
                 ],
             )
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_schedules SET next_due = ?, next_date = ?, version = version + 1"
                 " WHERE id = ?",
                 [(p.next_due, p.next_date, p.schedule_id) for p in taken],
             )
         return mine
+
+    async def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """executemany, skipped when there is nothing to send (a round trip saved)."""
+        if rows:
+            await self.db.executemany(sql, rows)
 
     async def _pairs(
         self, sql: str, ids: Sequence[int], dates: Sequence[str] = ()
@@ -265,15 +270,15 @@ class DailyRepo:
         if not done:
             return
         async with self.db.transaction():
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_schedules SET last_post_at = ? WHERE id = ?",
                 [(o.at, o.schedule_id) for o in done if o.error is None],
             )
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_schedules SET last_error = ?, last_error_at = ? WHERE id = ?",
                 [(o.error, o.at, o.schedule_id) for o in done if o.error is not None],
             )
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_posts SET status = ? WHERE schedule_id = ? AND local_date = ?",
                 [
                     (
