@@ -36,7 +36,8 @@ class Pool:
             seen = frozenset()
             at = self.index.get(last) if last is not None else None
             skipped = [at] if at is not None and len(self.ids) > 1 else []
-        chosen = rng.choice(Unseen(self.ids, skipped))
+        # With nothing skipped the unseen ids are all the ids: the same draw, made directly.
+        chosen = rng.choice(Unseen(self.ids, skipped) if skipped else self.ids)
         return chosen, seen | {chosen}
 
 

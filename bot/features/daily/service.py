@@ -349,7 +349,8 @@ class DailyService:
         if slot.missed is not None:
             return slot.plan(row, PostStatus.SKIPPED, slot.missed), []
         try:
-            book, pool, problem = await self._quotes(row, round_)
+            found = round_.quotes.get((row.place.group, settings.chapter))
+            book, pool, problem = found or await self._quotes(row, round_)
         except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
             log.exception("daily quote for %s: could not find the quotes", row.place)
             error = f"could not find the quotes ({exc})"
@@ -396,7 +397,8 @@ class DailyService:
 
     async def _quotes(self, row: DailyRow, round_: Round) -> tuple[Book, Pool, str | None]:
         """The book, the pool and the problem (see scope_problem) of a row's group and
-        chapter setting, found once per group and setting in a round."""
+        chapter setting, found once per group and setting in a round (`_plan` looks in
+        `round_.quotes` first)."""
         key = (row.place.group, row.settings.chapter)
         found = round_.quotes.get(key)
         if found is None:
