@@ -174,12 +174,16 @@ class DailyRepo:
         Returns the plans that now belong to this caller; a day claimed before (by
         another copy, or before a restart) comes back as nothing to do.
         """
+        # Each distinct cycle written as JSON once, before any write lock is taken.
+        texts = {seen: _seen(seen) for seen in {p.seen for p in plans}}
         mine: list[Plan] = []
         for start in range(0, len(plans), CLAIM_CHUNK):
-            mine.extend(await self._claim_chunk(plans[start : start + CLAIM_CHUNK], now))
+            mine.extend(await self._claim_chunk(plans[start : start + CLAIM_CHUNK], now, texts))
         return mine
 
-    async def _claim_chunk(self, plans: Sequence[Plan], now: int) -> list[Plan]:
+    async def _claim_chunk(
+        self, plans: Sequence[Plan], now: int, texts: dict[frozenset[str], str]
+    ) -> list[Plan]:
         ids = [p.schedule_id for p in plans]
         dates = sorted({p.local_date for p in plans})
         async with self.db.transaction():
@@ -219,7 +223,7 @@ class DailyRepo:
                         p.next_date,
                         p.local_date,
                         p.next_due,
-                        _seen(p.seen),
+                        texts[p.seen],
                         p.book_id,
                         p.quote_id,
                         p.error,
