@@ -349,7 +349,8 @@ class DailyService:
         if slot.missed is not None:
             return slot.plan(row, PostStatus.SKIPPED, slot.missed), []
         try:
-            found = round_.quotes.get((row.place.group, settings.chapter))
+            place = row.place
+            found = round_.quotes.get((place.platform, place.group_id, settings.chapter))
             book, pool, problem = found or await self._quotes(row, round_)
         except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
             log.exception("daily quote for %s: could not find the quotes", row.place)
@@ -399,7 +400,7 @@ class DailyService:
         """The book, the pool and the problem (see scope_problem) of a row's group and
         chapter setting, found once per group and setting in a round (`_plan` looks in
         `round_.quotes` first)."""
-        key = (row.place.group, row.settings.chapter)
+        key = (row.place.platform, row.place.group_id, row.settings.chapter)
         found = round_.quotes.get(key)
         if found is None:
             book = await self._book(row.place, round_.books)
@@ -487,7 +488,8 @@ class Round:
     now: datetime
     grace: timedelta
     timings: dict[tuple[str, str], Slot] = field(default_factory=dict)
-    quotes: dict[tuple[GroupRef, ChapterScope], tuple[Book, Pool, str | None]] = field(
+    # By (platform, group_id, chapter setting): a plain tuple, no GroupRef made per row.
+    quotes: dict[tuple[str, str, ChapterScope], tuple[Book, Pool, str | None]] = field(
         default_factory=dict
     )
     posts: Posts = field(default_factory=Posts)
