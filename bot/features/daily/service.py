@@ -366,16 +366,8 @@ class DailyService:
         quote_id, seen = picked
         chapter, quote = pool.by_id[quote_id]
         reply = round_.posts.reply(book.meta.id, chapter, quote, settings.prompt, self.rng)
-        return Plan(
-            schedule_id=row.id,
-            version=row.version,
-            local_date=slot.local_date,
-            next_due=slot.next_due,
-            next_date=slot.next_date,
-            status=PostStatus.CLAIMED,
-            seen=seen,
-            book_id=book.meta.id,
-            quote_id=quote_id,
+        return slot.plan(
+            row, PostStatus.CLAIMED, book_id=book.meta.id, quote_id=quote_id, seen=seen
         ), [reply]
 
     def _slot(self, settings: Settings, round_: Round, not_before: date | None) -> Slot:
@@ -467,8 +459,18 @@ class Slot:
     next_date: str
     missed: str | None
 
-    def plan(self, row: DailyRow, status: PostStatus, error: str) -> Plan:
-        """A plan that posts nothing: the day is taken with `status`, the schedule moves on."""
+    def plan(
+        self,
+        row: DailyRow,
+        status: PostStatus,
+        error: str | None = None,
+        *,
+        book_id: str | None = None,
+        quote_id: str | None = None,
+        seen: frozenset[str] | None = None,
+    ) -> Plan:
+        """A row's plan in this slot: the day taken with `status`, the schedule moved on to
+        the next run; the row's cycle is kept unless a quote was picked (`seen`)."""
         return Plan(
             schedule_id=row.id,
             version=row.version,
@@ -476,7 +478,9 @@ class Slot:
             next_due=self.next_due,
             next_date=self.next_date,
             status=status,
-            seen=row.seen,
+            book_id=book_id,
+            quote_id=quote_id,
+            seen=row.seen if seen is None else seen,
             error=error,
         )
 
