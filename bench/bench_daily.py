@@ -5,7 +5,7 @@ with a test clock and a fake poster that only counts. Figures:
 
 - baseline: reading the 10,000 due rows alone (the query and the row objects);
 - floor: the same database work as a dispatch, on plain tuples: the due rows read as
-  tuples, then per 500 rows one transaction with the claim's statements (the versions,
+  tuples (DailyRepo's query), then per 500 rows one transaction with the claim's statements (the versions,
   the days taken, the INSERT of the claims and the UPDATE of the schedules, by
   executemany), then the transaction that records the outcomes; the statements are the
   ones DailyRepo sends, the values made from the tuples with no planning at all;
@@ -37,6 +37,7 @@ from bot.core.refs import Place
 from bot.core.replies import Reply
 from bot.features.daily.feature import DailyFeature
 from bot.features.daily.repo import CLAIM_INSERT, CLAIM_UPDATE
+from bot.features.daily.repo import DUE as DUE_QUERY
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -60,11 +61,7 @@ async def floor(app: App) -> int:
     """The database work of one dispatch on plain tuples (see the module's docstring)."""
     db = app.db
     now = int(DUE.timestamp())
-    rows = await db.fetch(
-        "SELECT * FROM daily_schedules WHERE next_due IS NOT NULL AND next_due <= ?"
-        " ORDER BY next_due, id",
-        (now,),
-    )
+    rows = await db.fetch(DUE_QUERY, (now,))
     ids = [(r["id"], r["version"]) for r in rows]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

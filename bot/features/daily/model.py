@@ -58,7 +58,7 @@ class ChapterScope:
 ALL_CHAPTERS = ChapterScope(ScopeKind.ALL)
 
 
-def _stored_scope(text: str) -> ChapterScope:
+def stored_scope(text: str) -> ChapterScope:
     """A stored setting; one no version wrote reads as all chapters (as before), so that
     one bad row cannot stop every schedule's round."""
     try:
@@ -106,7 +106,7 @@ class DailyRow:
             settings=Settings(
                 row["local_time"],
                 row["timezone"],
-                _stored_scope(row["chapter"]),
+                stored_scope(row["chapter"]),
                 bool(row["prompt"]),
             ),
             enabled=bool(row["enabled"]),

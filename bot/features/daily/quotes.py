@@ -36,7 +36,8 @@ class Pool:
             seen = frozenset()
             at = self.index.get(last) if last is not None else None
             skipped = [at] if at is not None and len(self.ids) > 1 else []
-        chosen = rng.choice(Unseen(self.ids, skipped))
+        # With nothing skipped the unseen ids are all the ids: the same draw, made directly.
+        chosen = rng.choice(Unseen(self.ids, skipped) if skipped else self.ids)
         return chosen, seen | {chosen}
 
 
@@ -113,14 +114,40 @@ def scope_problem(scope: ChapterScope, book: Book) -> str | None:
 def compose(chapter: Chapter, quote: Quote, prompt: bool, rng: random.Random) -> list[Reply]:
     """The post: the quote, then its source and chapter, then maybe a discussion prompt
     (the attribution is in the text, so every platform shows it before the prompt)."""
-    fields: tuple[Field, ...] = ()
-    if prompt and chapter.discussion:
-        fields = (Field("For discussion", rng.choice(chapter.discussion)),)
-    return [
-        Reply(
-            title="Quote of the day",
-            text=f"“{quote.text}”\n— {quote.source}; quoted in this book (chapter {chapter.number}: {chapter.title})",
-            fields=fields,
-            tags=frozenset({"daily-quote"}),
-        )
-    ]
+    return [_reply(chapter, quote, _discussion(chapter, prompt, rng))]
+
+
+def _discussion(chapter: Chapter, prompt: bool, rng: random.Random) -> str | None:
+    """The discussion prompt of a post (drawn from the chapter's), or None."""
+    return rng.choice(chapter.discussion) if prompt and chapter.discussion else None
+
+
+def _reply(chapter: Chapter, quote: Quote, discussion: str | None) -> Reply:
+    fields = () if discussion is None else (Field("For discussion", discussion),)
+    return Reply(
+        title="Quote of the day",
+        text=f"“{quote.text}”\n— {quote.source}; quoted in this book (chapter {chapter.number}: {chapter.title})",
+        fields=fields,
+        tags=_TAGS,
+    )
+
+
+_TAGS = frozenset({"daily-quote"})
+
+
+class Posts:
+    """The posts of one round: what `compose` makes, with the same draws from `rng`, made
+    once per book, quote and prompt (a Reply is immutable, so places share it)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str, str | None], Reply] = {}
+
+    def reply(
+        self, book_id: str, chapter: Chapter, quote: Quote, prompt: bool, rng: random.Random
+    ) -> Reply:
+        discussion = _discussion(chapter, prompt, rng)
+        key = (book_id, quote.id, discussion)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = _reply(chapter, quote, discussion)
+        return made

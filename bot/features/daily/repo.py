@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from bot.core.refs import Place
-from bot.features.daily.model import DailyRow, Outcome, Plan, PostStatus, Settings
+from bot.features.daily.model import (
+    DailyRow,
+    Outcome,
+    Plan,
+    PostStatus,
+    Settings,
+    stored_scope,
+)
 from bot.storage.db import Database, Row
 
 # Rows claimed per transaction: bounds how long the write lock is held.
@@ -38,6 +45,15 @@ CLAIM_UPDATE = (
     " last_error = COALESCE(?, last_error),"
     " last_error_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_error_at ELSE ? END"
     " WHERE id = ?"
+)
+
+# The schedules due at a time (epoch seconds), with the columns of a DailyRow in the order
+# due_rows reads them. bench/bench_daily.py sends the same query for its floor.
+DUE = (
+    "SELECT id, platform, group_id, channel_id, thread_id, book_id, local_time, timezone,"
+    " chapter, prompt, enabled, next_due, next_date, last_date, version, seen,"
+    " last_quote_id, last_post_at, last_error, last_error_at"
+    " FROM daily_schedules WHERE next_due IS NOT NULL AND next_due <= ? ORDER BY next_due, id"
 )
 
 
@@ -150,12 +166,7 @@ class DailyRepo:
         return int(row[0]) if row and row[0] is not None else None
 
     async def due(self, now: int) -> list[DailyRow]:
-        rows = await self.db.fetch(
-            "SELECT * FROM daily_schedules WHERE next_due IS NOT NULL AND next_due <= ?"
-            " ORDER BY next_due, id",
-            (now,),
-        )
-        return due_rows(rows)
+        return due_rows(await self.db.fetch(DUE, (now,)))
 
     async def claim(self, plans: Sequence[Plan], now: int) -> list[Plan]:
         """Claim the plans whose row has not changed since they were made.
@@ -163,12 +174,16 @@ class DailyRepo:
         Returns the plans that now belong to this caller; a day claimed before (by
         another copy, or before a restart) comes back as nothing to do.
         """
+        # Each distinct cycle written as JSON once, before any write lock is taken.
+        texts = {seen: _seen(seen) for seen in {p.seen for p in plans}}
         mine: list[Plan] = []
         for start in range(0, len(plans), CLAIM_CHUNK):
-            mine.extend(await self._claim_chunk(plans[start : start + CLAIM_CHUNK], now))
+            mine.extend(await self._claim_chunk(plans[start : start + CLAIM_CHUNK], now, texts))
         return mine
 
-    async def _claim_chunk(self, plans: Sequence[Plan], now: int) -> list[Plan]:
+    async def _claim_chunk(
+        self, plans: Sequence[Plan], now: int, texts: dict[frozenset[str], str]
+    ) -> list[Plan]:
         ids = [p.schedule_id for p in plans]
         dates = sorted({p.local_date for p in plans})
         async with self.db.transaction():
@@ -193,14 +208,14 @@ class DailyRepo:
             taken = [p for p in current if (p.schedule_id, p.local_date) in taken_days]
             # A plain INSERT: should a day be taken after all, the key refuses it and the
             # whole chunk rolls back rather than post twice.
-            await self.db.executemany(
+            await self._many(
                 CLAIM_INSERT,
                 [
                     (p.local_date, p.book_id, p.status.value, p.quote_id, now, p.schedule_id)
                     for p in mine
                 ],
             )
-            await self.db.executemany(
+            await self._many(
                 CLAIM_UPDATE,
                 [
                     (
@@ -208,7 +223,7 @@ class DailyRepo:
                         p.next_date,
                         p.local_date,
                         p.next_due,
-                        _seen(p.seen),
+                        texts[p.seen],
                         p.book_id,
                         p.quote_id,
                         p.error,
@@ -219,12 +234,17 @@ class DailyRepo:
                     for p in mine
                 ],
             )
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_schedules SET next_due = ?, next_date = ?, version = version + 1"
                 " WHERE id = ?",
                 [(p.next_due, p.next_date, p.schedule_id) for p in taken],
             )
         return mine
+
+    async def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """executemany, skipped when there is nothing to send (a round trip saved)."""
+        if rows:
+            await self.db.executemany(sql, rows)
 
     async def _pairs(
         self, sql: str, ids: Sequence[int], dates: Sequence[str] = ()
@@ -254,15 +274,15 @@ class DailyRepo:
         if not done:
             return
         async with self.db.transaction():
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_schedules SET last_post_at = ? WHERE id = ?",
                 [(o.at, o.schedule_id) for o in done if o.error is None],
             )
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_schedules SET last_error = ?, last_error_at = ? WHERE id = ?",
                 [(o.error, o.at, o.schedule_id) for o in done if o.error is not None],
             )
-            await self.db.executemany(
+            await self._many(
                 "UPDATE daily_posts SET status = ? WHERE schedule_id = ? AND local_date = ?",
                 [
                     (
@@ -291,35 +311,59 @@ class DailyRepo:
 
 
 def due_rows(rows: Sequence[Row]) -> list[DailyRow]:
-    """DailyRow.from_row for many rows at once: rows with the same settings (or the same
-    seen list) share one parsed value instead of parsing it again per row."""
+    """DailyRow.from_row for the rows of DUE, read by position: rows with the same
+    settings (or the same seen list) share one parsed value instead of parsing it again."""
     settings: dict[tuple[Any, ...], Settings] = {}
     seens: dict[str, frozenset[str]] = {}
     out = []
     for row in rows:
-        key = (row["local_time"], row["timezone"], row["chapter"], row["prompt"])
+        (
+            id_,
+            platform,
+            group_id,
+            channel_id,
+            thread_id,
+            book_id,
+            local_time,
+            timezone,
+            chapter,
+            prompt,
+            enabled,
+            next_due,
+            next_date,
+            last_date,
+            version,
+            seen_text,
+            last_quote_id,
+            last_post_at,
+            last_error,
+            last_error_at,
+        ) = cast(Sequence[Any], row)
+        key = (local_time, timezone, chapter, prompt)
         found = settings.get(key)
         if found is None:
-            found = settings[key] = DailyRow.from_row(row).settings
-        seen = seens.get(row["seen"])
+            found = settings[key] = Settings(
+                local_time, timezone, stored_scope(chapter), bool(prompt)
+            )
+        seen = seens.get(seen_text)
         if seen is None:
-            seen = seens[row["seen"]] = frozenset(json.loads(row["seen"]))
+            seen = seens[seen_text] = frozenset(json.loads(seen_text))
         out.append(
             DailyRow(
-                id=row["id"],
-                place=Place(row["platform"], row["group_id"], row["channel_id"], row["thread_id"]),
-                book_id=row["book_id"],
-                settings=found,
-                enabled=bool(row["enabled"]),
-                next_due=row["next_due"],
-                next_date=row["next_date"],
-                last_date=row["last_date"],
-                version=row["version"],
-                seen=seen,
-                last_quote_id=row["last_quote_id"],
-                last_post_at=row["last_post_at"],
-                last_error=row["last_error"],
-                last_error_at=row["last_error_at"],
+                id_,
+                Place(platform, group_id, channel_id, thread_id),
+                book_id,
+                found,
+                bool(enabled),
+                next_due,
+                next_date,
+                last_date,
+                version,
+                seen,
+                last_quote_id,
+                last_post_at,
+                last_error,
+                last_error_at,
             )
         )
     return out

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from bot.core.commands import UserError
 from bot.core.outbox import Outbox, PostError
 from bot.core.refs import GroupRef, Place
 from bot.core.replies import Reply
-from bot.core.spoilers import LineOf, no_line
+from bot.core.spoilers import Line, LineOf, no_line
 from bot.core.timeofday import parse_time
 from bot.features.daily.model import (
     ChapterScope,
@@ -38,6 +38,7 @@ from bot.features.daily.model import (
 )
 from bot.features.daily.quotes import (
     Pool,
+    Posts,
     chapter_missing,
     chapter_of,
     compose,
@@ -227,10 +228,14 @@ class DailyService:
         book: Book,
         cache: dict[tuple[str, int | None], Pool] | None = None,
         plans: dict[GroupRef, int | None] | None = None,
+        lines: dict[GroupRef, Line] | None = None,
+        shielded: dict[tuple[str, int | None, int | None], Pool] | None = None,
     ) -> Pool:
         """The quotes of `book` a place's setting allows: one chapter, the plan's chapter,
-        or all (also for `current` when there is no plan or the book lacks its chapter).
-        `plans` keeps the plan's chapter of each group for a round (asked once a group)."""
+        or all (also for `current` when there is no plan or the book lacks its chapter),
+        up to the spoiler line. For a round, `plans` and `lines` keep the plan's chapter
+        and the channel's spoiler line of each group (asked once a group), and `cache`
+        and `shielded` the pools before and after the line (made once each)."""
         planned = None
         if scope.kind is ScopeKind.CURRENT:
             if plans is None:
@@ -245,7 +250,19 @@ class DailyService:
             pool = pool_of(book, number)
         else:
             pool = cache[key] = cache.get(key) or pool_of(book, number)
-        return within_line(pool, await self.line_of(place, None))
+        if lines is None:
+            line = await self.line_of(place, None)
+        elif place.group in lines:
+            line = lines[place.group]
+        else:
+            line = lines[place.group] = await self.line_of(place, None)
+        if shielded is None or line.limit is None:
+            return within_line(pool, line)
+        cut = (book.meta.id, number, line.limit)
+        found = shielded.get(cut)
+        if found is None:
+            found = shielded[cut] = within_line(pool, line)
+        return found
 
     def compose(self, chapter: Chapter, quote: Quote, prompt: bool) -> list[Reply]:
         return compose(chapter, quote, prompt, self.rng)
@@ -320,61 +337,76 @@ class DailyService:
 
     async def _plan(self, row: DailyRow, round_: Round) -> tuple[Plan, list[Reply]]:
         """What to do with one due row. Places with the same time and zone share the run
-        computation, groups share their book, places with the same quotes share the pool."""
-        now, settings = round_.now, row.settings
+        (computed once a round), places of a group with the same chapter setting share
+        their book and pool, and places given the same quote share the post's text."""
+        settings = row.settings
         key = (settings.local_time, settings.timezone)
-        if key not in round_.timings:
-            round_.timings[key] = timing(schedule_of(settings), now, None)
-        run, following = round_.timings[key]
-        if row.next_date is not None and run.local_date.isoformat() < row.next_date:
-            run, following = timing(schedule_of(settings), now, date.fromisoformat(row.next_date))
-        plan = Plan(
-            schedule_id=row.id,
-            version=row.version,
-            local_date=run.local_date.isoformat(),
-            next_due=epoch(following.at),
-            next_date=following.local_date.isoformat(),
-            status=PostStatus.CLAIMED,
-            seen=row.seen,
-        )
-        late = now - run.at
-        if late > round_.grace:
-            minutes = int(late.total_seconds() // 60)
-            error = (
-                f"missed the post of {run.local_date.isoformat()} (the bot was down; "
-                f"{minutes} min late, more than the {self.config.grace_minutes} min grace period)"
-            )
-            return replace(plan, status=PostStatus.SKIPPED, error=error), []
+        slot = round_.timings.get(key)
+        if slot is None:
+            slot = round_.timings[key] = self._slot(settings, round_, None)
+        if row.next_date is not None and slot.local_date < row.next_date:
+            slot = self._slot(settings, round_, date.fromisoformat(row.next_date))
+        if slot.missed is not None:
+            return slot.plan(row, PostStatus.SKIPPED, slot.missed), []
         try:
-            book = await self._book(row.place, round_.books)
-            pool = await self.eligible(
-                settings.chapter, row.place, book, round_.pools, round_.plans
-            )
+            place = row.place
+            found = round_.quotes.get((place.platform, place.group_id, settings.chapter))
+            book, pool, problem = found or await self._quotes(row, round_)
         except Exception as exc:  # e.g. the reading plan could not be read: fail this day only
             log.exception("daily quote for %s: could not find the quotes", row.place)
             error = f"could not find the quotes ({exc})"
-            return replace(plan, status=PostStatus.FAILED, error=error), []
-        if problem := scope_problem(settings.chapter, book):
-            return replace(plan, status=PostStatus.FAILED, error=f"no quote posted: {problem}"), []
+            return slot.plan(row, PostStatus.FAILED, error), []
+        if problem is not None:
+            return slot.plan(row, PostStatus.FAILED, f"no quote posted: {problem}"), []
         seen, last = row.cycle(book.meta.id)  # a new book starts a new cycle
         picked = pool.pick(seen, last, self.rng)
         if picked is None:
             error = f"no quotes to post ({settings.chapter.describe()})"
-            return replace(plan, status=PostStatus.FAILED, error=error), []
+            return slot.plan(row, PostStatus.FAILED, error), []
         quote_id, seen = picked
         chapter, quote = pool.by_id[quote_id]
-        replies = self.compose(chapter, quote, settings.prompt)
-        return Plan(
-            schedule_id=row.id,
-            version=row.version,
-            local_date=plan.local_date,
-            next_due=plan.next_due,
-            next_date=plan.next_date,
-            status=PostStatus.CLAIMED,
-            seen=seen,
-            book_id=book.meta.id,
-            quote_id=quote_id,
-        ), replies
+        reply = round_.posts.reply(book.meta.id, chapter, quote, settings.prompt, self.rng)
+        return slot.plan(
+            row, PostStatus.CLAIMED, book_id=book.meta.id, quote_id=quote_id, seen=seen
+        ), [reply]
+
+    def _slot(self, settings: Settings, round_: Round, not_before: date | None) -> Slot:
+        """The run due now for a time and zone, the run after it, and whether it is missed."""
+        run, following = timing(schedule_of(settings), round_.now, not_before)
+        missed = None
+        late = round_.now - run.at
+        if late > round_.grace:
+            minutes = int(late.total_seconds() // 60)
+            missed = (
+                f"missed the post of {run.local_date.isoformat()} (the bot was down; "
+                f"{minutes} min late, more than the {self.config.grace_minutes} min grace period)"
+            )
+        return Slot(
+            run.local_date.isoformat(),
+            epoch(following.at),
+            following.local_date.isoformat(),
+            missed,
+        )
+
+    async def _quotes(self, row: DailyRow, round_: Round) -> tuple[Book, Pool, str | None]:
+        """The book, the pool and the problem (see scope_problem) of a row's group and
+        chapter setting, found once per group and setting in a round (`_plan` looks in
+        `round_.quotes` first)."""
+        key = (row.place.platform, row.place.group_id, row.settings.chapter)
+        found = round_.quotes.get(key)
+        if found is None:
+            book = await self._book(row.place, round_.books)
+            pool = await self.eligible(
+                row.settings.chapter,
+                row.place,
+                book,
+                round_.pools,
+                round_.plans,
+                round_.lines,
+                round_.shielded,
+            )
+            found = round_.quotes[key] = (book, pool, scope_problem(row.settings.chapter, book))
+        return found
 
     async def _book(self, place: Place, books: dict[GroupRef, Book]) -> Book:
         """The book of the place's group, asked once per group and round."""
@@ -417,16 +449,59 @@ class DailyService:
         return [o for o in outcomes if o is not None]
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The run of one time and zone in a round: the local date it posts for, the next
+    run (epoch seconds and local date), and why it is not posted when it is too late."""
+
+    local_date: str
+    next_due: int
+    next_date: str
+    missed: str | None
+
+    def plan(
+        self,
+        row: DailyRow,
+        status: PostStatus,
+        error: str | None = None,
+        *,
+        book_id: str | None = None,
+        quote_id: str | None = None,
+        seen: frozenset[str] | None = None,
+    ) -> Plan:
+        """A row's plan in this slot: the day taken with `status`, the schedule moved on to
+        the next run; the row's cycle is kept unless a quote was picked (`seen`)."""
+        return Plan(
+            schedule_id=row.id,
+            version=row.version,
+            local_date=self.local_date,
+            next_due=self.next_due,
+            next_date=self.next_date,
+            status=status,
+            book_id=book_id,
+            quote_id=quote_id,
+            seen=row.seen if seen is None else seen,
+            error=error,
+        )
+
+
 @dataclass
 class Round:
     """One dispatch: its instant and what its rows share (computed once per round)."""
 
     now: datetime
     grace: timedelta
-    timings: dict[tuple[str, str], tuple[Run, Run]] = field(default_factory=dict)
+    timings: dict[tuple[str, str], Slot] = field(default_factory=dict)
+    # By (platform, group_id, chapter setting): a plain tuple, no GroupRef made per row.
+    quotes: dict[tuple[str, str, ChapterScope], tuple[Book, Pool, str | None]] = field(
+        default_factory=dict
+    )
+    posts: Posts = field(default_factory=Posts)
     books: dict[GroupRef, Book] = field(default_factory=dict)
     pools: dict[tuple[str, int | None], Pool] = field(default_factory=dict)
     plans: dict[GroupRef, int | None] = field(default_factory=dict)
+    lines: dict[GroupRef, Line] = field(default_factory=dict)
+    shielded: dict[tuple[str, int | None, int | None], Pool] = field(default_factory=dict)
 
 
 def broken(row: DailyRow, now: datetime, exc: Exception) -> Plan:
