@@ -137,13 +137,18 @@ async def test_one_loop_sleeps_until_the_next_due_time_and_stops_with_the_app(
         scheduler = bot.app.feature("daily", DailyFeature).scheduler
         await settled(bot)
         assert scheduler.sleeping_until is None  # nothing scheduled: sleeps until poked
-        # Other features' timers (the participation recorder's) sleep on the same clock.
-        others, supervisor = clock.sleepers, bot.app.supervisor
+        # Other features' timers (the participation recorder's, the review reminders')
+        # sleep on the same clock and come and go with the commands: count the daily
+        # loop's own wake times.
+        supervisor = bot.app.supervisor
         tasks = len(supervisor)
         await schedule(bot, "a", "18:00", "UTC")
         await schedule(bot, "b", "15:00", "UTC")
-        assert scheduler.sleeping_until == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-        assert clock.sleepers == others + 1  # one sleeper for all channels, no polling
+        first = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+        assert scheduler.sleeping_until == first
+        # One sleeper for all channels, at the first due time; none per channel, no polling.
+        assert clock.sleepers_until(first) == 1
+        assert clock.sleepers_until(datetime(2026, 11, 20, 18, 0, tzinfo=UTC)) == 0
         assert len(supervisor) == tasks
     assert len(supervisor) == 0
     assert clock.sleepers == 0

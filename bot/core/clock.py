@@ -96,6 +96,10 @@ class FakeClock:
     def sleepers(self) -> int:
         return sum(1 for _, f in self._sleepers if not f.done())
 
+    def sleepers_until(self, when: datetime) -> int:
+        """How many wait to wake exactly at `when` (other loops sleep on the same clock)."""
+        return sum(1 for at, f in self._sleepers if at == when and not f.done())
+
     def _wake(self) -> None:
         keep: list[tuple[datetime, asyncio.Future[None]]] = []
         for when, future in self._sleepers:
