@@ -19,11 +19,11 @@ Usage: .venv/bin/python bench/bench_daily.py [channels] [rounds]
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -100,13 +100,21 @@ def check(ok: bool, problem: str) -> None:
         raise SystemExit(f"bench_daily: wrong result: {problem}")
 
 
-async def fill(app: App, channels: int) -> None:
-    """Insert `channels` schedules due at DUE, in one transaction."""
+# The schedules both daily benchmarks insert (bench_scale.py too).
+INSERT_SCHEDULES = (
+    "INSERT INTO daily_schedules (platform, group_id, channel_id, book_id, local_time,"
+    " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
+    " VALUES (?, ?, ?, 'united-opposition', ?, ?, ?, ?, 1, ?, ?, ?)"
+)
+
+
+def schedule_rows(channels: int, groups: int) -> list[tuple[object, ...]]:
+    """`channels` schedules due at DUE, spread over `groups` groups."""
     due = int(DUE.timestamp())
-    rows = [
+    return [
         (
             "bench",
-            f"g{n % 100}",
+            f"g{n % groups}",
             f"c{n}",
             "09:00",
             ZONES[n % len(ZONES)],
@@ -118,15 +126,14 @@ async def fill(app: App, channels: int) -> None:
         )
         for n in range(channels)
     ]
+
+
+async def fill(app: App, channels: int) -> None:
+    """Insert `channels` schedules due at DUE (100 groups), in one transaction."""
     async with app.db.transaction():
         await app.db.execute("DELETE FROM daily_schedules")
         await app.db.execute("DELETE FROM daily_posts")
-        await app.db.executemany(
-            "INSERT INTO daily_schedules (platform, group_id, channel_id, book_id, local_time,"
-            " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
-            " VALUES (?, ?, ?, 'united-opposition', ?, ?, ?, ?, 1, ?, ?, ?)",
-            rows,
-        )
+        await app.db.executemany(INSERT_SCHEDULES, schedule_rows(channels, 100))
 
 
 async def build(folder: Path, clock: FakeClock) -> tuple[App, CountingPoster]:
@@ -207,9 +214,13 @@ def spread(values: list[float]) -> str:
 
 
 def main() -> None:
-    channels = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    asyncio.run(measure(channels, rounds))
+    parser = argparse.ArgumentParser(description="daily dispatch against its database floor")
+    parser.add_argument("channels", nargs="?", type=int, default=10_000)
+    parser.add_argument("rounds", nargs="?", type=int, default=3)
+    args = parser.parse_args()
+    if args.channels < 1 or args.rounds < 1:
+        parser.error("channels and rounds must be at least 1")
+    asyncio.run(measure(args.channels, args.rounds))
     print(
         " ", subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     )

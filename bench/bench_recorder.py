@@ -104,7 +104,7 @@ async def count_rows(db_file: Path) -> tuple[int, int]:
         await db.close()
 
 
-async def run_recorder(db_file: Path, events: Iterable[Activity], flush_every: int) -> float:
+async def run_recorder(db_file: str | Path, events: Iterable[Activity], flush_every: int) -> float:
     db = await connect(db_file)
     recorder = Recorder(
         ParticipationRepo(db), SystemClock(), TZ, flush_every=flush_every, flush_seconds=10

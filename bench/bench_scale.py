@@ -53,25 +53,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import asyncpg  # noqa: E402
-from bench_recorder import TZ, all_distinct, realistic, row  # noqa: E402
+from bench_daily import DUE, INSERT_SCHEDULES, START, schedule_rows  # noqa: E402
+from bench_recorder import all_distinct, realistic, row, run_recorder  # noqa: E402
 
 from bot.app import build_app  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.core.activity import Activity  # noqa: E402
-from bot.core.clock import FakeClock, SystemClock  # noqa: E402
+from bot.core.clock import FakeClock  # noqa: E402
 from bot.core.refs import Caller, Place  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
 from bot.features.daily.feature import DailyFeature  # noqa: E402
 from bot.features.daily.repo import CLAIM_INSERT, CLAIM_UPDATE  # noqa: E402
-from bot.features.participation.recorder import Recorder  # noqa: E402
-from bot.features.participation.repo import NAME_UPSERT, UPSERT, ParticipationRepo  # noqa: E402
+from bot.features.participation.repo import NAME_UPSERT, UPSERT  # noqa: E402
 from bot.storage.db import connect  # noqa: E402
 from bot.storage.postgres import to_dollar  # noqa: E402
 from tests.pg.server import PostgresServer  # noqa: E402
 
-START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-DUE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-ZONES = ("UTC", "Europe/London", "Africa/Abidjan", "Atlantic/Reykjavik")  # 09:00 = 09:00 UTC
 CLAIM_CHUNK = 500  # as bot.features.daily.repo.CLAIM_CHUNK
 POOL_SIZE = 10  # as bot.storage.postgres.POOL_MAX
 BOOK = "united-opposition"
@@ -118,34 +115,13 @@ class CountingPoster:
 
 
 async def fill_daily(url: str, groups: int) -> None:
-    """`groups` groups of one channel each, all due at DUE (as bench_daily.py's fill)."""
+    """`groups` groups of one channel each, all due at DUE (bench_daily.py's schedules)."""
     db = await connect(url)
-    due = int(DUE.timestamp())
-    rows = [
-        (
-            "bench",
-            f"g{n}",
-            f"c{n}",
-            "09:00",
-            ZONES[n % len(ZONES)],
-            ("all", "current", "15")[n % 3],
-            n % 2,
-            due,
-            "2026-11-20",
-            int(START.timestamp()),
-        )
-        for n in range(groups)
-    ]
     try:
         async with db.transaction():
             await db.execute("DELETE FROM daily_posts")
             await db.execute("DELETE FROM daily_schedules")
-            await db.executemany(
-                "INSERT INTO daily_schedules (platform, group_id, channel_id, book_id, local_time,"
-                " timezone, chapter, prompt, enabled, next_due, next_date, updated_at)"
-                " VALUES (?, ?, ?, 'united-opposition', ?, ?, ?, ?, 1, ?, ?, ?)",
-                rows,
-            )
+            await db.executemany(INSERT_SCHEDULES, schedule_rows(groups, groups))
     finally:
         await db.close()
 
@@ -433,22 +409,7 @@ async def bench_quiz(server: PostgresServer, members: int, runs: int) -> None:
 
 
 async def recorder_run(url: str, events: list[Activity]) -> float:
-    db = await connect(url)
-    recorder = Recorder(ParticipationRepo(db), SystemClock(), TZ, flush_every=500, flush_seconds=10)
-    loop_task = asyncio.create_task(recorder.run())
-    try:
-        t0 = time.perf_counter()
-        for i, activity in enumerate(events):
-            recorder.record(activity)
-            await recorder.room()  # back-pressure, as the engine waits after each message
-            if i % 100 == 99:
-                await asyncio.sleep(0)  # events arrive from the network: the loop turns
-        loop_task.cancel()
-        await asyncio.gather(loop_task, return_exceptions=True)
-        await recorder.close()
-        return time.perf_counter() - t0
-    finally:
-        await db.close()
+    return await run_recorder(url, events, flush_every=500)
 
 
 def names(events: list[Activity]) -> list[tuple[str, str, str]]:
